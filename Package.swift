@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Hoist",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hoist", targets: ["hoist"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C bridges: module map + shim header each; the Debian -dev package provides the library.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        .target(name: "HoistOCI", dependencies: ["CCrypto"]),
+        .target(name: "HoistDockerfile"),
+        .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl"]),
+        .target(name: "HoistContent", dependencies: ["HoistOCI"]),
+        .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CZlib", "CZstd"]),
+        .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers"]),
+        .executableTarget(name: "hoist", dependencies: [
+            "HoistBuild",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .target(name: "HoistTestSupport", dependencies: ["HoistOCI"], path: "Tests/HoistTestSupport"),
+        .testTarget(name: "HoistOCITests", dependencies: ["HoistOCI"]),
+        .testTarget(name: "HoistDockerfileTests", dependencies: ["HoistDockerfile"]),
+        .testTarget(name: "HoistRegistryTests", dependencies: ["HoistRegistry", "HoistTestSupport"]),
+        .testTarget(name: "HoistContentTests", dependencies: ["HoistContent"]),
+        .testTarget(name: "HoistLayersTests", dependencies: ["HoistLayers", "HoistTestSupport"]),
+        .testTarget(name: "HoistBuildTests", dependencies: ["HoistBuild", "HoistTestSupport"]),
+        .testTarget(name: "hoistTests", dependencies: ["hoist", "HoistTestSupport"]),
+    ]
+)

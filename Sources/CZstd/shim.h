@@ -1,0 +1,4 @@
+#ifndef HOIST_CZstd_SHIM_H
+#define HOIST_CZstd_SHIM_H
+#include <zstd.h>
+#endif
