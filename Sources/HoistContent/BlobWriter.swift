@@ -1,0 +1,71 @@
+import Foundation
+import HoistOCI
+
+/// One blob on its way into the store: bytes go to a temp file and through SHA-256 in the
+/// same pass. Used from one thread at a time (a transfer's callback thread or a layer writer).
+public final class BlobWriter: @unchecked Sendable {
+    private let store: ContentStore
+    public let tempPath: String
+    private var fd: Int32
+    private let hasher = SHA256Hasher()
+    private var finished = false
+
+    init(store: ContentStore, ingestDirectory: String) throws {
+        self.store = store
+        var template = Array("\(ingestDirectory)/blob-XXXXXX".utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw ContentError.io(path: ingestDirectory, operation: "create a temp file", errno: errno) }
+        tempPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    deinit { abort() }
+
+    public var count: Int64 { hasher.count }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ContentError.io(path: tempPath, operation: "write", errno: errno)
+            }
+            offset += n
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Verifies digest and size (when given), fsyncs and renames into the store.
+    public func commit(expected: Digest? = nil, size: Int64? = nil, source: String = "blob") throws -> Digest {
+        precondition(!finished, "BlobWriter committed twice")
+        finished = true
+        defer { unlink(tempPath) }
+        let digest = hasher.finalize()
+        let written = hasher.count
+        guard fsync(fd) == 0 else { let e = errno; close(fd); fd = -1; throw ContentError.io(path: tempPath, operation: "fsync", errno: e) }
+        close(fd)
+        fd = -1
+        if let size, size != written {
+            throw ContentError.sizeMismatch(expected: size, actual: written, source: source)
+        }
+        if let expected, expected != digest {
+            throw ContentError.digestMismatch(expected: expected, actual: digest, source: source)
+        }
+        if !store.contains(digest) {
+            try store.install(temp: tempPath, digest: digest)
+        }
+        return digest
+    }
+
+    /// Drops the temp file; nothing becomes visible.
+    public func abort() {
+        guard !finished else { return }
+        finished = true
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(tempPath)
+    }
+}

@@ -1,0 +1,49 @@
+/// One HTTP exchange as the registry code describes it; only `CurlTransport` turns it into libcurl calls.
+public struct HTTPRequest: Sendable {
+    public enum Method: String, Sendable { case get = "GET", head = "HEAD", post = "POST", put = "PUT", patch = "PATCH" }
+
+    public enum Body: Sendable {
+        case none
+        case bytes([UInt8])
+        /// A file streamed from disk (a layer blob), never loaded whole.
+        case file(path: String, size: Int64)
+    }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Body
+    public var verifyTLS: Bool
+    public var followRedirects: Bool
+
+    public init(_ method: Method, _ url: String, headers: [(String, String)] = [], body: Body = .none, verifyTLS: Bool = true, followRedirects: Bool = false) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.verifyTLS = verifyTLS
+        self.followRedirects = followRedirects
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Header names lowercased; the last value wins except for repeated headers kept in `all`.
+    public var headers: [String: [String]]
+    /// The body, unless it was streamed to a sink.
+    public var body: [UInt8]
+    public var bytesDownloaded: Int64
+    public var bytesUploaded: Int64
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()]?.last }
+}
+
+/// Receives a successful response's body as it arrives (e.g. a `BlobWriter`). Called on the
+/// transfer thread; throwing aborts the transfer.
+public protocol BodySink: AnyObject, Sendable {
+    func receive(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+public protocol HTTPTransport: Sendable {
+    func perform(_ request: HTTPRequest, sink: BodySink?) async throws -> HTTPResponse
+}
