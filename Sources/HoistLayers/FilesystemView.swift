@@ -1,0 +1,171 @@
+import Foundation
+import HoistOCI
+
+/// "What is at path P?" for a stack of layers, answered from tar headers top layer first,
+/// honouring whiteouts and opaque directories. A layer's blob is fetched and indexed only when a
+/// question cannot be settled by the layers above it; bodies are read only for files being copied.
+public actor FilesystemView {
+    /// Where a layer's blob comes from: the build supplies this (local store or registry).
+    public struct Layer: Sendable {
+        public var descriptor: Descriptor
+        public var blobPath: @Sendable () async throws -> String
+
+        public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String) {
+            self.descriptor = descriptor
+            self.blobPath = blobPath
+        }
+    }
+
+    /// An entry found in the view, and which layer (index into `layers`, bottom = 0) holds it.
+    public struct Found: Sendable, Equatable {
+        public var header: TarHeader
+        public var layer: Int
+    }
+
+    public let layers: [Layer]
+    private let cache: LayerIndexCache
+
+    /// `layers` in manifest order: bottom first.
+    public init(layers: [Layer], cache: LayerIndexCache) {
+        self.layers = layers
+        self.cache = cache
+    }
+
+    private func index(_ i: Int) async throws -> LayerIndex {
+        try await cache.index(for: layers[i].descriptor.digest, blobPath: layers[i].blobPath)
+    }
+
+    /// The entry at exactly `path` (no symlinks followed), or nil if absent or deleted.
+    public func entry(at path: String) async throws -> Found? {
+        let path = TarHeader.normalize(path)
+        if path.isEmpty { return Found(header: TarHeader(path: "", kind: .directory, mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0), layer: -1) }
+        for i in layers.indices.reversed() {
+            let idx = try await index(i)
+            if let header = idx.entries[path] { return Found(header: header, layer: i) }
+            if idx.hides(path) { return nil }
+        }
+        return nil
+    }
+
+    /// Resolves `path` inside the root, following symlinks in every component (and in the last one
+    /// when `followLast`); absolute links and `..` never leave the root. Returns the resolved path.
+    public func resolve(_ path: String, followLast: Bool = true) async throws -> (path: String, found: Found)? {
+        var resolved: [String] = []
+        var remaining = path.split(separator: "/").map(String.init)[...]
+        var hops = 0
+        var last = try await entry(at: "")!
+        while let component = remaining.popFirst() {
+            if component == "." || component.isEmpty { continue }
+            if component == ".." { _ = resolved.popLast(); last = try await entry(at: resolved.joined(separator: "/"))!; continue }
+            let candidate = (resolved + [component]).joined(separator: "/")
+            guard let found = try await entry(at: candidate) else { return nil }
+            if case let .symlink(target) = found.header.kind, !remaining.isEmpty || followLast {
+                hops += 1
+                if hops > 40 { throw FilesystemViewError.symlinkLoop(path) }
+                if target.hasPrefix("/") { resolved = [] }
+                remaining = (target.split(separator: "/").map(String.init) + remaining)[...]
+                continue
+            }
+            if !remaining.isEmpty, !found.header.isDirectory { return nil }
+            resolved.append(component)
+            last = found
+        }
+        return (resolved.joined(separator: "/"), last)
+    }
+
+    /// Everything below `directory` (an already resolved path), merged across layers, sorted.
+    public func walk(_ directory: String) async throws -> [Found] {
+        let dir = TarHeader.normalize(directory)
+        let prefix = dir.isEmpty ? "" : dir + "/"
+        var decided: [String: Found?] = [:]
+        var hiddenTrees: Set<String> = []     // path and everything below it
+        var hiddenChildren: Set<String> = []  // everything below it
+        func hidden(_ path: String) -> Bool {
+            if hiddenTrees.contains(path) { return true }
+            var p = Substring(path)
+            while let slash = p.lastIndex(of: "/") {
+                p = p[..<slash]
+                if hiddenTrees.contains(String(p)) || hiddenChildren.contains(String(p)) { return true }
+            }
+            return hiddenChildren.contains("")
+        }
+        for i in layers.indices.reversed() {
+            let idx = try await index(i)
+            var newTrees: [String] = [], newChildren: [String] = []
+            for (path, header) in idx.entries where path.hasPrefix(prefix) && path != dir {
+                guard decided[path] == nil, !hidden(path) else { continue }
+                decided[path] = Found(header: header, layer: i)
+                if !header.isDirectory { newTrees.append(path) }
+            }
+            for path in idx.whiteouts where path.hasPrefix(prefix) {
+                guard decided[path] == nil, !hidden(path) else { continue }
+                decided[path] = .some(nil)
+                newTrees.append(path)
+            }
+            newChildren.append(contentsOf: idx.opaqueDirectories)
+            hiddenTrees.formUnion(newTrees)
+            hiddenChildren.formUnion(newChildren)
+            // Below a layer that replaces, deletes or makes opaque the directory itself, nothing more can show.
+            if idx.opaqueDirectories.contains(dir) || idx.hides(dir) || (idx.entries[dir].map { !$0.isDirectory } ?? false) { break }
+        }
+        return decided.values.compactMap { $0 }.sorted { $0.header.path.utf8.lexicographicallyPrecedes($1.header.path.utf8) }
+    }
+
+    /// Copies the bodies of `items` (regular files and hard links) into new files under `directory`,
+    /// reading each layer that holds one once. Returns path → staged file.
+    public func extractBodies(_ items: [Found], into directory: String) async throws -> [String: String] {
+        var wanted: [Int: Set<String>] = [:]
+        for item in items {
+            switch item.header.kind {
+            case .file: wanted[item.layer, default: []].insert(item.header.path)
+            case let .hardlink(target): wanted[item.layer, default: []].insert(target)
+            default: break
+            }
+        }
+        var staged: [String: String] = [:]
+        for (layer, paths) in wanted.sorted(by: { $0.key < $1.key }) {
+            let blob = try await layers[layer].blobPath()
+            let got = try await Blocking.run { () -> [String: String] in
+                let reader = try TarReader(path: blob)
+                var out: [String: String] = [:]
+                var n = 0
+                while out.count < paths.count, let header = try reader.next() {
+                    guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
+                    let file = "\(directory)/L\(layer)-\(n)"
+                    n += 1
+                    try reader.extractBody(to: file)
+                    out[header.path] = file
+                }
+                return out
+            }
+            for item in items where item.layer == layer {
+                var source = item.header.path
+                if case let .hardlink(target) = item.header.kind { source = target }
+                guard let file = got[source] else { throw FilesystemViewError.missingBody(item.header.path) }
+                staged[item.header.path] = file
+            }
+        }
+        return staged
+    }
+
+    /// The bytes of a small file (e.g. `/etc/passwd`), following symlinks; nil if absent.
+    public func readFile(_ path: String, scratch: String) async throws -> [UInt8]? {
+        guard let (_, found) = try await resolve(path), found.header.kind == .file || { if case .hardlink = found.header.kind { true } else { false } }() else { return nil }
+        let staged = try await extractBodies([found], into: scratch)
+        guard let file = staged[found.header.path], let data = FileManager.default.contents(atPath: file) else { return nil }
+        try? FileManager.default.removeItem(atPath: file)
+        return Array(data)
+    }
+}
+
+public enum FilesystemViewError: Error, CustomStringConvertible {
+    case symlinkLoop(String)
+    case missingBody(String)
+
+    public var description: String {
+        switch self {
+        case let .symlinkLoop(p): "\(p): too many levels of symbolic links"
+        case let .missingBody(p): "\(p): the layer that lists it does not contain its content (a hard link to a missing file?)"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// The headers of one layer, by path, with its whiteouts and opaque directories: enough to answer
+/// "what is at P" without touching bodies.
+public struct LayerIndex: Sendable {
+    public var entries: [String: TarHeader] = [:]
+    /// Paths this layer deletes from the layers below.
+    public var whiteouts: Set<String> = []
+    /// Directories whose contents in the layers below are hidden.
+    public var opaqueDirectories: Set<String> = []
+
+    public init() {}
+
+    /// Reads every header of the layer at `path` (bodies are skipped, not decompressed twice).
+    public init(reading path: String) throws {
+        let reader = try TarReader(path: path)
+        while let header = try reader.next() {
+            if let deleted = Whiteout.deletedPath(header.path) {
+                whiteouts.insert(deleted)
+            } else if let dir = Whiteout.opaqueDirectory(header.path) {
+                opaqueDirectories.insert(dir)
+            } else if !header.path.isEmpty {
+                entries[header.path] = header
+            }
+        }
+    }
+
+    /// Whether this layer hides `path` (or an ancestor of it) in the layers below.
+    func hides(_ path: String) -> Bool {
+        if whiteouts.contains(path) { return true }
+        var p = Substring(path)
+        while let slash = p.lastIndex(of: "/") {
+            p = p[..<slash]
+            let ancestor = String(p)
+            if whiteouts.contains(ancestor) || opaqueDirectories.contains(ancestor) { return true }
+            if let e = entries[ancestor], !e.isDirectory { return true }
+        }
+        return opaqueDirectories.contains("") && !path.isEmpty
+    }
+}

@@ -1,0 +1,60 @@
+import CArchive
+import Foundation
+
+/// Reads a layer blob (gzip, zstd or plain tar) header by header with libarchive; a body is
+/// read only when asked for, otherwise skipped.
+public final class TarReader {
+    private let archive: OpaquePointer
+    private var entry: OpaquePointer?
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        guard let a = archive_read_new() else { throw LayerError.archive(operation: "archive_read_new", path: path, message: "out of memory") }
+        archive = a
+        archive_read_support_filter_all(a)
+        archive_read_support_format_tar(a)
+        guard archive_read_open_filename(a, path, 256 << 10) == ARCHIVE_OK else {
+            let message = String(cString: archive_error_string(a))
+            archive_read_free(a)
+            throw LayerError.archive(operation: "open", path: path, message: message)
+        }
+    }
+
+    deinit { archive_read_free(archive) }
+
+    /// The next header, or nil at the end.
+    public func next() throws -> TarHeader? {
+        let rc = archive_read_next_header(archive, &entry)
+        if rc == ARCHIVE_EOF { return nil }
+        guard rc >= ARCHIVE_WARN, let e = entry else {
+            throw LayerError.archive(operation: "read header", path: path, message: String(cString: archive_error_string(archive)))
+        }
+        let raw = archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+        let kind: TarHeader.Kind
+        if let link = archive_entry_hardlink(e) {
+            kind = .hardlink(target: TarHeader.normalize(String(cString: link)))
+        } else {
+            switch archive_entry_filetype(e) & HOIST_AE_IFMT {
+            case HOIST_AE_IFREG: kind = .file
+            case HOIST_AE_IFDIR: kind = .directory
+            case HOIST_AE_IFLNK: kind = .symlink(target: archive_entry_symlink(e).map { String(cString: $0) } ?? "")
+            default: kind = .other
+            }
+        }
+        return TarHeader(path: TarHeader.normalize(raw), kind: kind, mode: UInt32(archive_entry_perm(e)),
+                         uid: Int(archive_entry_uid(e)), gid: Int(archive_entry_gid(e)),
+                         size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
+    }
+
+    /// Copies the current entry's body to `destination` (a new file).
+    public func extractBody(to destination: String) throws {
+        let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LayerError.io(path: destination, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let rc = archive_read_data_into_fd(archive, fd)
+        guard rc >= ARCHIVE_WARN else {
+            throw LayerError.archive(operation: "read body", path: path, message: String(cString: archive_error_string(archive)))
+        }
+    }
+}

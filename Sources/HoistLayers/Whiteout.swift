@@ -1,0 +1,24 @@
+/// AUFS-style whiteouts, as image-spec's layer.md defines them.
+public enum Whiteout {
+    public static let prefix = ".wh."
+    public static let opaque = ".wh..wh..opq"
+
+    /// For `dir/.wh.name`, the deleted path `dir/name`; nil for other paths and for the opaque marker.
+    public static func deletedPath(_ path: String) -> String? {
+        let (dir, base) = split(path)
+        guard base.hasPrefix(prefix), base != opaque else { return nil }
+        let name = String(base.dropFirst(prefix.count))
+        return dir.isEmpty ? name : dir + "/" + name
+    }
+
+    /// For `dir/.wh..wh..opq`, the directory `dir` whose lower contents are hidden.
+    public static func opaqueDirectory(_ path: String) -> String? {
+        let (dir, base) = split(path)
+        return base == opaque ? dir : nil
+    }
+
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+    }
+}
