@@ -22,7 +22,7 @@ public actor FilesystemView {
         public var layer: Int
     }
 
-    public let layers: [Layer]
+    public nonisolated let layers: [Layer]
     private let cache: LayerIndexCache
 
     /// `layers` in manifest order: bottom first.
@@ -31,8 +31,13 @@ public actor FilesystemView {
         self.cache = cache
     }
 
+    /// How many of `layers` this view has had to read so far (top layers first).
+    public var layersRead: Int { consulted.count }
+    private var consulted: Set<Int> = []
+
     private func index(_ i: Int) async throws -> LayerIndex {
-        try await cache.index(for: layers[i].descriptor.digest, blobPath: layers[i].blobPath)
+        consulted.insert(i)
+        return try await cache.index(for: layers[i].descriptor.digest, blobPath: layers[i].blobPath)
     }
 
     /// The entry at exactly `path` (no symlinks followed), or nil if absent or deleted.

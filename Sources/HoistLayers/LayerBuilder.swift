@@ -18,12 +18,12 @@ public enum LayerBuilder {
         let blob = try store.writer()
         let diffHasher = SHA256Hasher()
         let gzip = try GzipCompressor { try blob.write($0) }
-        let sink = TarSink { bytes in
+        let sink = TarWriter.Sink { bytes in
             diffHasher.update(bytes)
             try gzip.write(bytes)
         }
         do {
-            try writeTar(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
+            try TarWriter.write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
             try gzip.finish()
             let digest = try blob.commit()
             return BuiltLayer(descriptor: Descriptor(mediaType: .ociLayerGzip, digest: digest, size: store.size(of: digest) ?? 0),
@@ -31,77 +31,6 @@ public enum LayerBuilder {
         } catch {
             blob.abort()
             throw error
-        }
-    }
-
-    /// Receives libarchive's output; keeps the first error so it can be rethrown in Swift.
-    final class TarSink {
-        let consume: (UnsafeRawBufferPointer) throws -> Void
-        var error: Error?
-        init(_ consume: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.consume = consume }
-    }
-
-    static func writeTar(_ entries: [LayerEntry], to sink: TarSink) throws {
-        guard let archive = archive_write_new() else { throw LayerError.archive(operation: "archive_write_new", path: "layer", message: "out of memory") }
-        defer { archive_write_free(archive) }
-        archive_write_set_format_pax_restricted(archive)
-        archive_write_add_filter_none(archive)
-        let userdata = Unmanaged.passUnretained(sink).toOpaque()
-        let opened = archive_write_open2(archive, userdata, nil, { _, userdata, buffer, length in
-            let sink = Unmanaged<TarSink>.fromOpaque(userdata!).takeUnretainedValue()
-            do {
-                try sink.consume(UnsafeRawBufferPointer(start: buffer, count: length))
-                return la_ssize_t(length)
-            } catch {
-                sink.error = error
-                return -1
-            }
-        }, nil, nil)
-        try check(opened, archive, sink, "open", "layer")
-        var buffer = [UInt8](repeating: 0, count: 256 << 10)
-        for item in entries {
-            guard let entry = archive_entry_new() else { throw LayerError.archive(operation: "archive_entry_new", path: item.path, message: "out of memory") }
-            defer { archive_entry_free(entry) }
-            archive_entry_set_pathname_utf8(entry, item.path)
-            archive_entry_set_uid(entry, la_int64_t(item.uid))
-            archive_entry_set_gid(entry, la_int64_t(item.gid))
-            archive_entry_set_mtime(entry, time_t(item.mtime), 0)
-            switch item.kind {
-            case let .file(_, size):
-                archive_entry_set_filetype(entry, HOIST_AE_IFREG)
-                archive_entry_set_size(entry, la_int64_t(size))
-            case .directory:
-                archive_entry_set_filetype(entry, HOIST_AE_IFDIR)
-            case let .symlink(target):
-                archive_entry_set_filetype(entry, HOIST_AE_IFLNK)
-                archive_entry_set_symlink_utf8(entry, target)
-            case let .hardlink(target):
-                archive_entry_set_filetype(entry, HOIST_AE_IFREG)
-                archive_entry_set_hardlink_utf8(entry, target)
-            }
-            archive_entry_set_perm(entry, mode_t(item.mode & 0o7777))
-            try check(archive_write_header(archive, entry), archive, sink, "write header", item.path)
-            guard case let .file(source, size) = item.kind else { continue }
-            let fd = open(source, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw LayerError.io(path: source, message: String(cString: strerror(errno))) }
-            defer { close(fd) }
-            var remaining = size
-            while remaining > 0 {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, Int(min(Int64($0.count), remaining))) }
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw LayerError.io(path: source, message: "file changed while it was being copied (expected \(size) bytes)") }
-                let written = buffer.withUnsafeBytes { archive_write_data(archive, $0.baseAddress!, n) }
-                if written < 0 { try check(Int32(written), archive, sink, "write data", item.path) }
-                remaining -= Int64(n)
-            }
-        }
-        try check(archive_write_close(archive), archive, sink, "close", "layer")
-    }
-
-    static func check(_ rc: Int32, _ archive: OpaquePointer, _ sink: TarSink, _ operation: String, _ path: String) throws {
-        if let error = sink.error { throw error }
-        guard rc >= ARCHIVE_WARN else {
-            throw LayerError.archive(operation: operation, path: path, message: String(cString: archive_error_string(archive)))
         }
     }
 }

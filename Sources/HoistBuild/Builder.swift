@@ -1,0 +1,104 @@
+import Foundation
+import HoistContent
+import HoistDockerfile
+import HoistLayers
+import HoistOCI
+import HoistRegistry
+
+/// What a build produced.
+public struct BuildResult: Sendable {
+    public var image: AssembledImage
+    /// Manifest digest per pushed tag.
+    public var pushed: [Reference]
+    public var stats: TransferStats
+}
+
+/// Runs a build: parse ▸ plan ▸ assemble each needed stage from layers ▸ export.
+public struct Builder {
+    public let options: BuildOptions
+    public let store: ContentStore
+    public let registry: RegistryClient
+    let log: @Sendable (String) -> Void
+
+    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.options = options
+        self.log = log
+        store = try ContentStore(root: options.root)
+        registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store)
+    }
+
+    public func run() async throws -> BuildResult {
+        let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
+        guard let data = FileManager.default.contents(atPath: dockerfilePath) else {
+            throw BuildError.context("cannot read the Dockerfile at \(dockerfilePath) (give another with -f)")
+        }
+        let dockerfile = try Dockerfile(parsing: String(decoding: data, as: UTF8.self), file: dockerfilePath)
+        let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs)
+        let wantsPush = options.push || options.outputs.contains(.registry)
+        if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
+        if !wantsPush, options.outputs.isEmpty { throw BuildError.noOutput }
+        // Refuse what cannot be built before touching any registry.
+        for i in graph.order {
+            for located in graph.stages[i].instructions {
+                if case .run = located.instruction {
+                    throw BuildError.at(located.location, "RUN is not supported yet by hoist (stage \(graph.stages[i].displayName) needs it); only stages without RUN can be built for now")
+                }
+            }
+        }
+
+        let sources = ImageSources(registry: registry, platform: options.platform)
+        let context = try ContextSource(directory: options.contextDirectory)
+        let clock = BuildClock(epoch: options.sourceDateEpoch)
+        var built: [Int: StageState] = [:]
+        for i in graph.order {
+            let stage = graph.stages[i]
+            log("[\(stage.displayName)] FROM \(stage.base)")
+            let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
+            let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
+                                         buildArgs: options.buildArgs, clock: clock, log: log)
+            built[i] = try await executor.run(stage, base: base)
+        }
+        var final = built[graph.order.last!]!
+        final.config.created = clock.created
+        let image = try ImageAssembler.assemble(final, store: store)
+        log("image \(image.manifestDigest)")
+
+        var pushed: [Reference] = []
+        if wantsPush {
+            let pusher = Pusher(registry: registry, log: log)
+            for tag in options.tags {
+                try await pusher.push(image, as: tag)
+                pushed.append(tag)
+            }
+        }
+        for output in options.outputs {
+            if case let .ociArchive(dest) = output {
+                try await OCIArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
+                log("wrote \(dest)")
+            }
+        }
+        return BuildResult(image: image, pushed: pushed, stats: await registry.stats)
+    }
+
+    private func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {
+        let platform = try stage.platform.map { text -> Platform in
+            do { return try Platform(parsing: text) } catch { throw BuildError.at(stage.from.location, "FROM --platform: \(error)") }
+        }
+        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location) {
+        case .scratch:
+            var config = ImageConfig(platform: platform ?? options.platform)
+            config.config = ContainerConfig()
+            return StageState(config: config, layers: [])
+        case let .stage(i):
+            return built[i]!
+        case let .image(reference):
+            do {
+                return try ImageSources.state(of: try await sources.image(reference, platform: platform))
+            } catch let error as BuildError {
+                throw error
+            } catch {
+                throw BuildError.at(stage.from.location, "FROM \(reference): \(error)")
+            }
+        }
+    }
+}

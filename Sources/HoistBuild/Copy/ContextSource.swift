@@ -1,0 +1,110 @@
+import Foundation
+
+/// COPY sources from the build context directory. Nothing outside the context is ever read:
+/// `..` that climbs out and symlinks that resolve outside are refused.
+struct ContextSource {
+    let root: String
+    let realRoot: String
+
+    init(directory: String) throws {
+        guard let real = realpath(directory, nil) else {
+            throw BuildError.context("build context \(directory) does not exist or cannot be read")
+        }
+        realRoot = String(cString: real)
+        free(real)
+        root = directory
+    }
+
+    func match(_ source: String) throws -> [CopyMatch] {
+        var parts: [String] = []
+        for part in source.split(separator: "/") where part != "." {
+            if part == ".." {
+                guard parts.popLast() != nil else { throw ContextError.outside(source) }
+            } else {
+                parts.append(String(part))
+            }
+        }
+        let candidates = try expandGlobs(parts)
+        return try candidates.map { try load($0, original: source) }
+    }
+
+    /// Paths (relative, component lists) matching `parts`, where components may hold * ? [ ].
+    private func expandGlobs(_ parts: [String]) throws -> [[String]] {
+        var results: [[String]] = [[]]
+        for part in parts {
+            guard part.contains(where: { "*?[".contains($0) }) else {
+                results = results.map { $0 + [part] }
+                continue
+            }
+            var next: [[String]] = []
+            for prefix in results {
+                let dir = ([realRoot] + prefix).joined(separator: "/")
+                let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+                for name in names where fnmatch(part, name, FNM_PERIOD) == 0 { next.append(prefix + [name]) }
+            }
+            results = next
+        }
+        return results
+    }
+
+    private func load(_ parts: [String], original: String) throws -> CopyMatch {
+        let path = ([realRoot] + parts).joined(separator: "/")
+        guard let real = realpath(path, nil) else { throw ContextError.notFound(original) }
+        let resolved = String(cString: real)
+        free(real)
+        guard resolved == realRoot || resolved.hasPrefix(realRoot + "/") else { throw ContextError.outside(original) }
+        var st = stat()
+        guard stat(resolved, &st) == 0 else { throw ContextError.notFound(original) }
+        let name = parts.last ?? ""
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            return CopyMatch(name: name, isDirectory: true, items: try walk(resolved, relative: ""))
+        }
+        return CopyMatch(name: name, isDirectory: false, items: [try item(resolved, relative: "", st)])
+    }
+
+    private func walk(_ dir: String, relative: String) throws -> [CopyItem] {
+        var items: [CopyItem] = []
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        for name in names {
+            let path = dir + "/" + name
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { throw ContextError.unreadable(path) }
+            items.append(try item(path, relative: rel, st))
+            if (st.st_mode & S_IFMT) == S_IFDIR { items += try walk(path, relative: rel) }
+        }
+        return items
+    }
+
+    private func item(_ path: String, relative: String, _ st: stat) throws -> CopyItem {
+        let kind: CopyItem.Kind
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: kind = .file(body: path, size: Int64(st.st_size))
+        case S_IFDIR: kind = .directory
+        case S_IFLNK:
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(path, &buffer, buffer.count - 1)
+            guard n >= 0 else { throw ContextError.unreadable(path) }
+            kind = .symlink(target: String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        default:
+            throw ContextError.unsupportedType(path)
+        }
+        return CopyItem(relative: relative, kind: kind, mode: UInt32(st.st_mode) & 0o7777, uid: 0, gid: 0, mtime: Int(st.st_mtim.tv_sec))
+    }
+}
+
+enum ContextError: Error, CustomStringConvertible {
+    case outside(String)
+    case notFound(String)
+    case unreadable(String)
+    case unsupportedType(String)
+
+    var description: String {
+        switch self {
+        case let .outside(p): "\(p) is outside the build context; COPY can only read files inside the context directory"
+        case let .notFound(p): "\(p) was not found in the build context"
+        case let .unreadable(p): "\(p): cannot be read (\(String(cString: strerror(errno))))"
+        case let .unsupportedType(p): "\(p): only files, directories and symlinks can be copied (this is a device, socket or pipe)"
+        }
+    }
+}

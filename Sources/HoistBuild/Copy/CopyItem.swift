@@ -1,0 +1,24 @@
+/// One thing a COPY places, relative to where its source was found, before the destination is applied.
+struct CopyItem: Sendable {
+    enum Kind: Sendable {
+        case file(body: String, size: Int64)
+        case directory
+        case symlink(target: String)
+    }
+
+    /// Path below the source root; "" is the source itself.
+    var relative: String
+    var kind: Kind
+    var mode: UInt32
+    var uid: Int
+    var gid: Int
+    var mtime: Int
+}
+
+/// A COPY source after matching: its base name and what it contains.
+struct CopyMatch: Sendable {
+    var name: String
+    var isDirectory: Bool
+    /// For a file: one item with relative "". For a directory: its descendants (not itself).
+    var items: [CopyItem]
+}

@@ -1,0 +1,43 @@
+import HoistContent
+import HoistOCI
+
+/// The finished image: config and manifest bytes (in the store), and the layers they name.
+public struct AssembledImage: Sendable {
+    public var manifest: Manifest
+    public var manifestBytes: [UInt8]
+    public var manifestDigest: Digest
+    public var configBytes: [UInt8]
+    public var layers: [LayerRef]
+}
+
+/// Turns a stage's final state into config and manifest blobs. Base layers keep their digests;
+/// Docker media types become their OCI equivalents (same bytes), so the manifest is plain OCI.
+enum ImageAssembler {
+    static func assemble(_ state: StageState, store: ContentStore) throws -> AssembledImage {
+        let configBytes = try CanonicalJSON.encode(state.config)
+        let configDigest = try store.ingest(configBytes, source: "image config")
+        let layers = state.layers.map { ref -> LayerRef in
+            var r = ref
+            r.descriptor.mediaType = ociMediaType(for: ref.descriptor.mediaType)
+            r.descriptor.annotations = nil
+            r.descriptor.platform = nil
+            return r
+        }
+        let manifest = Manifest(mediaType: .ociManifest,
+                                config: Descriptor(mediaType: .ociConfig, digest: configDigest, size: Int64(configBytes.count)),
+                                layers: layers.map(\.descriptor))
+        let manifestBytes = try CanonicalJSON.encode(manifest)
+        let manifestDigest = try store.ingest(manifestBytes, source: "image manifest")
+        return AssembledImage(manifest: manifest, manifestBytes: manifestBytes, manifestDigest: manifestDigest,
+                              configBytes: configBytes, layers: layers)
+    }
+
+    static func ociMediaType(for type: MediaType) -> MediaType {
+        switch type.rawValue {
+        case MediaType.dockerLayerGzip.rawValue: .ociLayerGzip
+        case "application/vnd.docker.image.rootfs.diff.tar": .ociLayer
+        case "application/vnd.docker.image.rootfs.diff.tar.zstd": .ociLayerZstd
+        default: type
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import HoistLayers
+import HoistOCI
+import HoistRegistry
+
+/// External images a build uses (FROM bases and COPY --from images), each resolved once to
+/// manifest + config, and the FilesystemViews over any layer stack.
+actor ImageSources {
+    let registry: RegistryClient
+    let platform: Platform
+    let indexCache = LayerIndexCache()
+    private var resolved: [String: ResolvedImage] = [:]
+
+    init(registry: RegistryClient, platform: Platform) {
+        self.registry = registry
+        self.platform = platform
+    }
+
+    /// Resolves `text` (as written in the Dockerfile) to an image for `platform`.
+    func image(_ text: String, platform: Platform? = nil) async throws -> ResolvedImage {
+        let platform = platform ?? self.platform
+        let key = "\(text) \(platform)"
+        if let hit = resolved[key] { return hit }
+        let reference = try Reference(parsing: text)
+        let image = try await registry.resolve(reference, shortName: EndpointResolver.isShortName(text), platform: platform)
+        resolved[key] = image
+        return image
+    }
+
+    /// A stage state whose layers are still references into `image`'s repository.
+    static func state(of image: ResolvedImage) throws -> StageState {
+        let diffIDs = image.config.rootfs.diffIDs
+        guard diffIDs.count == image.manifest.layers.count else {
+            throw RegistryError.badResponse(endpoint: image.endpoint,
+                                            detail: "\(image.reference) lists \(image.manifest.layers.count) layers but its config has \(diffIDs.count) diff_ids")
+        }
+        let layers = zip(image.manifest.layers, diffIDs).map { LayerRef(descriptor: $0, diffID: $1, source: .remote(image.endpoint)) }
+        return StageState(config: image.config, layers: layers)
+    }
+
+    /// A view over `layers` that fetches a remote layer's blob only when a question needs it.
+    nonisolated func view(over layers: [LayerRef]) -> FilesystemView {
+        let registry = self.registry
+        return FilesystemView(layers: layers.map { layer in
+            FilesystemView.Layer(descriptor: layer.descriptor) {
+                if case let .remote(endpoint) = layer.source {
+                    try await registry.fetchBlob(layer.descriptor, from: endpoint)
+                }
+                return registry.store.path(for: layer.descriptor.digest)
+            }
+        }, cache: indexCache)
+    }
+}

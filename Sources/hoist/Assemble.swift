@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import HoistBuild
+import HoistContent
+import HoistOCI
+
+/// `hoist assemble` (alias `build`): docker-build flags.
+struct Assemble: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build an image from a Dockerfile and push it or write it to a tarball.",
+        aliases: ["build"]
+    )
+
+    @Option(name: [.customShort("t"), .long], help: "Name and tag, e.g. registry/repo:tag (repeatable).")
+    var tag: [String] = []
+
+    @Option(name: [.customShort("f"), .long], help: "Path to the Dockerfile (default: CONTEXT/Dockerfile).")
+    var file: String?
+
+    @Option(help: "Build this stage and the stages it needs.")
+    var target: String?
+
+    @Option(name: .customLong("build-arg"), help: "Set a build arg: KEY=VALUE, or KEY to take it from the environment (repeatable).")
+    var buildArg: [String] = []
+
+    @Option(help: "Target platform, e.g. linux/amd64 (default: this machine's).")
+    var platform: String?
+
+    @Flag(help: "Push the image to the registry named by each -t.")
+    var push = false
+
+    @Option(name: [.customShort("o"), .long], help: "Output: type=registry or type=oci,dest=FILE.tar (repeatable).")
+    var output: [String] = []
+
+    @Option(name: .customLong("registries-conf"), help: "containers-registries.conf(5) file (default: $HOIST_REGISTRIES_CONF, $CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf, /etc/containers/registries.conf).")
+    var registriesConf: String?
+
+    @Flag(name: .shortAndLong, help: "Only print the image digest.")
+    var quiet = false
+
+    @Argument(help: "The build context directory.")
+    var context: String
+
+    func run() async throws {
+        do {
+            let options = try makeOptions()
+            let quiet = self.quiet
+            let builder = try Builder(options: options) { line in
+                if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            }
+            let result = try await builder.run()
+            if !quiet {
+                let s = result.stats
+                FileHandle.standardError.write(Data(("transfer: downloaded \(s.downloadedBytes) bytes in \(s.downloaded.count) blobs, "
+                    + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count)\n").utf8))
+            }
+            print(result.image.manifestDigest)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func makeOptions() throws -> BuildOptions {
+        let environment = ProcessInfo.processInfo.environment
+        var options = BuildOptions(contextDirectory: context, root: HoistPaths.root())
+        options.dockerfile = file
+        options.target = target
+        options.push = push
+        options.registriesConf = registriesConf
+        options.tags = try tag.map { text in
+            do { return try Reference(parsing: text) } catch { throw ValidationError("-t \(text): \(error)") }
+        }
+        options.outputs = try output.map(OutputSpec.init(parsing:))
+        if let platform { options.platform = try Platform(parsing: platform) }
+        for arg in buildArg {
+            if let eq = arg.firstIndex(of: "=") {
+                options.buildArgs[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
+            } else if let value = environment[arg] {
+                options.buildArgs[arg] = value
+            }
+        }
+        if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
+            guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
+            options.sourceDateEpoch = seconds
+        }
+        return options
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Hoist: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hoist",
+        abstract: "Assemble OCI images from Dockerfiles without a daemon.",
+        subcommands: [Assemble.self]
+    )
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Starts Debian's docker-registry on 127.0.0.1:PORT with its data and logs in DIR, in the
+# background, and prints its pid. With WATCH_PID, it stops itself when that process exits.
+#   Testdata/start-registry.sh DIR PORT [WATCH_PID]
+set -euo pipefail
+DIR=${1:?usage: start-registry.sh DIR PORT [WATCH_PID]}
+PORT=${2:?usage: start-registry.sh DIR PORT [WATCH_PID]}
+WATCH=${3:-}
+mkdir -p "$DIR/data"
+cat > "$DIR/registry.yml" <<YML
+version: 0.1
+log: {level: info, accesslog: {disabled: false}}
+storage:
+  filesystem: {rootdirectory: $DIR/data}
+  delete: {enabled: true}
+http: {addr: 127.0.0.1:$PORT}
+YML
+setsid docker-registry serve "$DIR/registry.yml" >"$DIR/registry.log" 2>&1 < /dev/null &
+pid=$!
+if [ -n "$WATCH" ]; then
+  setsid bash -c "while kill -0 $WATCH 2>/dev/null; do sleep 1; done; kill $pid 2>/dev/null" >/dev/null 2>&1 < /dev/null &
+fi
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null 2>&1 && { echo "$pid"; exit 0; }
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+echo "docker-registry did not start on 127.0.0.1:$PORT; see $DIR/registry.log" >&2
+exit 1
