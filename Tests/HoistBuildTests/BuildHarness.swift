@@ -1,0 +1,62 @@
+import Foundation
+import HoistBuild
+import HoistOCI
+import HoistTestSupport
+
+/// A build context in a temp dir, built with the library against the fixture registry.
+struct BuildHarness {
+    let fixtures: Fixtures
+    let context: TempDirectory
+    let root: TempDirectory
+
+    init(dockerfile: String, files: [String: String] = [:]) throws {
+        fixtures = try Fixtures.shared()
+        context = try TempDirectory("hoist-context")
+        root = try TempDirectory("hoist-root")
+        _ = try context.file("Dockerfile", dockerfile)
+        for (name, body) in files {
+            let path = try context.file(name, body)
+            chmod(path, 0o644)
+            // Fixed mtimes, so layer digests depend on content only.
+            _ = try Shell.check(["touch", "-d", "@1700000000", path])
+        }
+    }
+
+    var registry: TestRegistry { fixtures.registry }
+
+    func options(_ edit: (inout BuildOptions) throws -> Void = { _ in }) rethrows -> BuildOptions {
+        var o = BuildOptions(contextDirectory: context.path, root: URL(fileURLWithPath: root.path))
+        o.registriesConf = fixtures.registriesConf
+        o.platform = Platform(os: "linux", architecture: "amd64")
+        try edit(&o)
+        return o
+    }
+
+    func build(_ edit: (inout BuildOptions) throws -> Void) async throws -> BuildResult {
+        try await Builder(options: try options(edit)).run()
+    }
+
+    /// A repository and tag in `registry` (default: the fixture registry) that no other test uses.
+    func uniqueTag(in registry: TestRegistry? = nil) throws -> Reference {
+        try Reference(parsing: "\((registry ?? self.registry).host)/demo/app\(UInt32.random(in: 0...UInt32.max)):1")
+    }
+
+    /// The manifest digest of `reference` in the fixture registry, as skopeo reports it.
+    func remoteLayers(_ name: String, in registry: TestRegistry? = nil) throws -> [String] {
+        let out = try Shell.check(["skopeo", "inspect", "--tls-verify=false", "docker://\((registry ?? self.registry).host)/\(name)"])
+        let json = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        return json["Layers"] as! [String]
+    }
+}
+
+let demoDockerfile = """
+FROM busybox:latest AS builder
+WORKDIR /src
+COPY app.txt .
+FROM alpine:latest
+COPY --from=builder /src/app.txt /app.txt
+COPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf
+ENV GREETING=hello
+CMD ["cat", "/app.txt"]
+
+"""

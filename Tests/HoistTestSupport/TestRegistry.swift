@@ -1,0 +1,86 @@
+import Foundation
+
+/// Debian's docker-registry on 127.0.0.1 at a free port, its data in a temp dir, stopped when the
+/// test process exits (a watcher started with it kills it) or when `stop()` is called.
+public final class TestRegistry: @unchecked Sendable {
+    public let directory: TempDirectory
+    public let port: Int
+    public let pid: Int32
+    public var host: String { "127.0.0.1:\(port)" }
+    public var dataDirectory: String { directory.path + "/data" }
+    public var logFile: String { directory.path + "/registry.log" }
+
+    public init() throws {
+        directory = try TempDirectory("hoist-registry")
+        var lastError: Error?
+        for _ in 0..<5 {
+            let port = TestRegistry.freePort()
+            do {
+                let out = try Shell.check([Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"])
+                self.port = port
+                pid = Int32(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+                return
+            } catch { lastError = error }
+        }
+        throw lastError!
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        if pid > 0 { kill(pid, SIGTERM) }
+    }
+
+    /// A port the kernel just handed out, so it is very likely free.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// A registries.conf sending docker.io names to this registry, as the issue describes.
+    public func writeRegistriesConf(to path: String) throws {
+        try """
+        unqualified-search-registries = ["docker.io"]
+
+        [[registry]]
+        prefix = "docker.io"
+        location = "\(host)"
+        insecure = true
+
+        [[registry]]
+        location = "\(host)"
+        insecure = true
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Access-log lines (one per request, `"METHOD /path HTTP/1.1" status …`) that contain `text`,
+    /// after the first `since` lines of the log. The registry's other log lines are left out.
+    public func accessLog(containing text: String, since: Int = 0) -> [String] {
+        logLines().dropFirst(since).filter { !$0.hasPrefix("time=") && $0.contains(" HTTP/1.1\" ") && $0.contains(text) }
+    }
+
+    /// How many lines the log has now: pass it as `since` to look only at what follows.
+    public func logMark() -> Int { logLines().count }
+
+    private func logLines() -> [String] {
+        let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").map(String.init)
+    }
+
+    /// Copies `repositories` (e.g. `library/alpine:latest`) from `source` with skopeo.
+    public func copy(_ repositories: [String], from source: TestRegistry) throws {
+        for name in repositories {
+            try Shell.check(["skopeo", "copy", "-q", "--all", "--src-tls-verify=false", "--dest-tls-verify=false",
+                             "docker://\(source.host)/\(name)", "docker://\(host)/\(name)"])
+        }
+    }
+}
