@@ -41,7 +41,7 @@ public struct Builder {
         for i in graph.order {
             for located in graph.stages[i].instructions {
                 if case .run = located.instruction {
-                    throw BuildError.at(located.location, "RUN is not supported yet by hoist (stage \(graph.stages[i].displayName) needs it); only stages without RUN can be built for now")
+                    throw BuildError.at(located.location, "RUN is not supported yet by hoist: only stages without RUN can be built for now (\(graph.stages[i].displayName) needs it)")
                 }
             }
         }

@@ -166,8 +166,17 @@ struct StageExecutor {
         case .scratch:
             throw BuildError.at(location, "COPY --from=scratch copies nothing: scratch is empty")
         case let .image(reference):
-            let image = try await sources.image(reference)
-            return (sources.view(over: try ImageSources.state(of: image).layers), reference)
+            do {
+                let image = try await sources.image(reference)
+                return (sources.view(over: try ImageSources.state(of: image).layers), reference)
+            } catch {
+                // A bare word is most likely a stage name with a typo; say so before the registry's answer.
+                guard !reference.contains(where: { "/:.@".contains($0) }) else { throw error }
+                let names = graph.stages.prefix(stage.index).compactMap(\.name)
+                let close = names.filter { BuildGraph.editDistance($0, reference.lowercased()) <= 2 }.first
+                throw BuildError.at(location, "--from=\(reference): no earlier stage is named \"\(reference)\"\(close.map { " (did you mean \"\($0)\"?)" } ?? "")"
+                    + " (stages: \(names.isEmpty ? "none named" : names.joined(separator: ", "))), and as an image: \(error)")
+            }
         }
     }
 

@@ -20,7 +20,7 @@ public enum RegistryError: Error, CustomStringConvertible {
         case let .unreachable(host, detail):
             "registry \(host) is unreachable: \(detail). Check the address and that the registry is running"
         case let .notFound(endpoint, reference):
-            "\(endpoint): \(reference) not found (MANIFEST_UNKNOWN): check the tag or digest exists in that repository"
+            "\(endpoint)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference) not found (MANIFEST_UNKNOWN): check the tag or digest exists in that repository"
         case let .unauthorized(endpoint, detail):
             "\(endpoint): access denied (\(detail)); hoist only has anonymous access so far: check the repository is public or use a registry without authentication"
         case let .server(endpoint, status, code, message, action):

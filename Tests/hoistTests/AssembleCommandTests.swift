@@ -1,0 +1,86 @@
+import Foundation
+import HoistTestSupport
+import Testing
+
+@Suite struct AssembleCommandTests {
+    @Test func pushPrintsTheManifestDigestOnTheLastLineOfStdout() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nCOPY app.txt /app.txt\n", files: ["app.txt": "cli\n"])
+        let tag = "\(h.fixtures.registry.host)/cli/app\(UInt32.random(in: 0...UInt32.max)):1"
+        let result = try h.hoist(["build", "-t", tag, "--push", "."])
+        #expect(result.status == 0, "\(result.stderr)")
+        let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let inspect = try Shell.check(["skopeo", "inspect", "--tls-verify=false", "docker://\(tag)"])
+        let digest = (try JSONSerialization.jsonObject(with: Data(inspect.utf8)) as! [String: Any])["Digest"] as! String
+        #expect(last == digest)
+    }
+
+    @Test func registriesConfFlagOverridesTheEnvironment() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\n")
+        let bogus = try h.root.file("bogus.conf", "[[registry]]\nprefix = \"docker.io\"\nlocation = \"127.0.0.1:1\"\n")
+        let failing = try h.build(environment: ["HOIST_REGISTRIES_CONF": bogus])
+        expectOneLineError(failing, ["127.0.0.1:1", "unreachable", "Dockerfile:1:1"])
+        let working = try h.build(["--registries-conf", h.fixtures.registriesConf], environment: ["HOIST_REGISTRIES_CONF": bogus])
+        #expect(working.status == 0, "\(working.stderr)")
+    }
+
+    @Test func unknownInstructionNamesFileLineAndColumn() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\n\n  FOO bar\n")
+        expectOneLineError(try h.build(), ["Dockerfile:3:3", "unknown instruction \"FOO\""])
+    }
+
+    @Test func missingStageInFromSuggestsTheClosestName() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest AS builder\nFROM busybox:latest\nCOPY --from=bulder /bin/sh /sh\n")
+        expectOneLineError(try h.build(), ["Dockerfile:3:1", "--from=bulder", "did you mean \"builder\"", "not found"])
+        try expectStoreConsistent(h.root.path)
+    }
+
+    @Test func copySourceOutsideTheContextIsRefused() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nCOPY ../../etc/passwd /passwd\n")
+        expectOneLineError(try h.build(), ["Dockerfile:2:1", "outside the build context"])
+        let link = try CLIHarness(dockerfile: "FROM busybox:latest\nCOPY escape /passwd\n")
+        symlink("/etc/passwd", link.context.path + "/escape")
+        expectOneLineError(try link.build(), ["Dockerfile:2:1", "escape", "outside the build context"])
+    }
+
+    @Test func unreachableRegistryIsNamed() throws {
+        let h = try CLIHarness(dockerfile: "FROM 127.0.0.1:1/library/busybox:latest\n")
+        expectOneLineError(try h.build(), ["Dockerfile:1:1", "registry 127.0.0.1:1 is unreachable"])
+    }
+
+    @Test func missingTagNamesRegistryRepositoryAndTag() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:no-such-tag\n")
+        expectOneLineError(try h.build(), ["Dockerfile:1:1", "\(h.fixtures.registry.host)/library/busybox:no-such-tag not found"])
+        try expectStoreConsistent(h.root.path)
+    }
+
+    @Test func runInANeededStageIsRefusedWithItsLine() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nRUN echo hi\n")
+        // The base would come from a dead registry: the refusal must come first, without any network.
+        let dead = try h.root.file("dead.conf", "[[registry]]\nprefix = \"docker.io\"\nlocation = \"127.0.0.1:1\"\n")
+        expectOneLineError(try h.build(["--registries-conf", dead]), ["Dockerfile:2:1", "RUN is not supported yet"])
+    }
+
+    @Test func pushWithoutATagIsRefused() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\n")
+        expectOneLineError(try h.hoist(["assemble", "--push", "."]), ["--push needs at least one -t"])
+    }
+
+    @Test func blobWhoseBytesDoNotMatchItsDigestIsRefusedAndNotStored() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let registry = try TestRegistry()
+        try registry.copy(["library/nginx:latest"], from: h.fixtures.registry)
+        let inspect = try Shell.check(["skopeo", "inspect", "--tls-verify=false", "docker://\(registry.host)/library/nginx:latest"])
+        let top = ((try JSONSerialization.jsonObject(with: Data(inspect.utf8)) as! [String: Any])["Layers"] as! [String])[1]
+        let hex = String(top.dropFirst(7))
+        // Flip one byte of the stored blob, keeping its size: the registry now serves wrong bytes.
+        let data = registry.dataDirectory + "/docker/registry/v2/blobs/sha256/\(hex.prefix(2))/\(hex)/data"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: data)))
+        bytes[bytes.count / 2] ^= 0xff
+        try Data(bytes).write(to: URL(fileURLWithPath: data))
+
+        _ = try h.context.file("Dockerfile", "FROM scratch\nCOPY --from=\(registry.host)/library/nginx:latest /etc/nginx/nginx.conf /n.conf\n")
+        expectOneLineError(try h.build(), ["Dockerfile:2:1", "does not match its digest", hex, "nothing was stored"])
+        #expect(!FileManager.default.fileExists(atPath: h.root.path + "/blobs/sha256/\(hex)"))
+        try expectStoreConsistent(h.root.path)
+    }
+}
