@@ -1,0 +1,74 @@
+import HoistOCI
+import Testing
+@testable import HoistRegistry
+
+struct RegistriesConfTests {
+    let text = """
+        # comment
+        unqualified-search-registries = ["docker.io", "quay.io"]
+
+        [[registry]]
+        prefix = "docker.io"
+        location = "127.0.0.1:5000"   # the loopback registry
+        insecure = true
+
+        [[registry.mirror]]
+        location = "mirror.example:5000"
+
+        [[registry]]
+        prefix = "docker.io/library/blocked"
+        location = "nowhere"
+        blocked = true
+
+        [[registry]]
+        location = 'quay.io'
+
+        """
+
+    @Test func parsesRegistriesMirrorsAndSearchList() throws {
+        let conf = try RegistriesConf(parsing: text, source: "test.conf")
+        #expect(conf.unqualifiedSearchRegistries == ["docker.io", "quay.io"])
+        #expect(conf.registries.count == 3)
+        #expect(conf.registries[0].mirrors == [RegistriesConf.Mirror(location: "mirror.example:5000", insecure: false)])
+        #expect(conf.registries[2].prefix == "quay.io")
+    }
+
+    @Test func dockerHubNamesGoToTheConfiguredLocationMirrorsFirst() throws {
+        let resolver = EndpointResolver(conf: try RegistriesConf(parsing: text, source: "test.conf"))
+        let endpoints = try resolver.pullEndpoints(for: try Reference(parsing: "busybox:latest"), shortName: false)
+        #expect(endpoints == [Endpoint(host: "mirror.example:5000", repository: "library/busybox", insecure: false),
+                              Endpoint(host: "127.0.0.1:5000", repository: "library/busybox", insecure: true)])
+        #expect(try resolver.pushEndpoint(for: try Reference(parsing: "demo/app:1")) == Endpoint(host: "127.0.0.1:5000", repository: "demo/app", insecure: true))
+    }
+
+    @Test func shortNamesTryEverySearchRegistry() throws {
+        let resolver = EndpointResolver(conf: try RegistriesConf(parsing: text, source: "test.conf"))
+        let endpoints = try resolver.pullEndpoints(for: try Reference(parsing: "busybox"), shortName: true)
+        #expect(endpoints.map(\.description) == ["mirror.example:5000/library/busybox", "127.0.0.1:5000/library/busybox", "quay.io/busybox"])
+        #expect(EndpointResolver.isShortName("user/app") && !EndpointResolver.isShortName("localhost/app") && !EndpointResolver.isShortName("a.io/b"))
+    }
+
+    @Test func blockedPrefixIsRefusedWithTheFileName() throws {
+        let resolver = EndpointResolver(conf: try RegistriesConf(parsing: text, source: "test.conf"))
+        do {
+            _ = try resolver.pullEndpoints(for: try Reference(parsing: "blocked"), shortName: false)
+            Issue.record("a blocked registry was used")
+        } catch {
+            #expect("\(error)".contains("blocked by test.conf"))
+        }
+    }
+
+    @Test func syntaxErrorsNameFileAndLine() {
+        do {
+            _ = try RegistriesConf(parsing: "[[registry]]\nlocation = unquoted\n", source: "bad.conf")
+            Issue.record("accepted")
+        } catch {
+            #expect("\(error)".hasPrefix("bad.conf:2:"))
+        }
+    }
+
+    @Test func loopbackHostsAreRecognised() {
+        #expect(Endpoint.isLoopback(host: "127.0.0.1:5000") && Endpoint.isLoopback(host: "localhost") && Endpoint.isLoopback(host: "[::1]:5000"))
+        #expect(!Endpoint.isLoopback(host: "registry.example:5000"))
+    }
+}
