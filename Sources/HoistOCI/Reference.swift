@@ -49,7 +49,7 @@ public struct Reference: Hashable, Sendable, CustomStringConvertible {
         if domain == "index.docker.io" { domain = Reference.dockerHub }
         guard Reference.isValidDomain(domain) else { throw ReferenceError.invalidFormat(text) }
         if path.lowercased() != path, Reference.isValidPath(path.lowercased()) {
-            throw ReferenceError.uppercase(path)
+            throw ReferenceError.uppercase(domain == Reference.dockerHub && !path.contains("/") ? "library/" + path : path)
         }
         guard Reference.isValidPath(path) else {
             throw path.isEmpty ? ReferenceError.noComponents(text) : ReferenceError.invalidFormat(text)

@@ -12,7 +12,8 @@ struct ReferenceTests {
         ("localhost/app", "localhost/app"),
         ("localhost:5000/a/b/c:v1.2-x_y", "localhost:5000/a/b/c:v1.2-x_y"),
         ("ghcr.io/o/r@sha256:" + String(repeating: "a", count: 64), "ghcr.io/o/r@sha256:" + String(repeating: "a", count: 64)),
-        ("a.b--c__d/e:t", "a.b--c__d/e:t"),
+        ("a/b--c__d.e:t", "docker.io/a/b--c__d.e:t"),
+        ("a.b--c/e:t", "a.b--c/e:t"),
         ("[::1]:5000/x", "[::1]:5000/x"),
     ])
     func normalisesLikeDocker(input: String, expected: String) throws {

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The main job, end to end: builds Hoist, starts a loopback registry holding fixture images made
+# from Debian's busybox-static, builds Testdata/demo (a multi-stage Dockerfile without RUN) with
+# `hoist assemble`, pushes it and exports it as an OCI tarball, then shows both with skopeo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(scripts/setup.sh)"
+swift build -c release --product hoist
+HOIST=$PWD/.build/release/hoist
+
+STATE=${HOIST_DEMO_STATE:-/tmp/hoist-demo}
+PORT=${HOIST_DEMO_PORT:-5077}
+rm -rf "$STATE" && mkdir -p "$STATE"
+pid=$(Testdata/start-registry.sh "$STATE/registry" "$PORT")
+trap 'kill $pid 2>/dev/null || true' EXIT
+Testdata/make-fixtures.sh "127.0.0.1:$PORT" "$STATE/fixtures" "${HOIST_ARM64_BUSYBOX:-}" >&2
+cat > "$STATE/registries.conf" <<CONF
+unqualified-search-registries = ["docker.io"]
+
+[[registry]]
+prefix = "docker.io"
+location = "127.0.0.1:$PORT"
+insecure = true
+
+[[registry]]
+location = "127.0.0.1:$PORT"
+insecure = true
+CONF
+export HOIST_ROOT=$STATE/root HOIST_REGISTRIES_CONF=$STATE/registries.conf
+mkdir -p demo-out
+
+echo "== Dockerfile"; cat Testdata/demo/Dockerfile
+echo "== hoist assemble -t 127.0.0.1:$PORT/demo/app:1 --push -o type=oci,dest=demo-out/app.tar Testdata/demo"
+"$HOIST" assemble -t "127.0.0.1:$PORT/demo/app:1" --push --output type=oci,dest=demo-out/app.tar Testdata/demo
+echo "== skopeo inspect docker://127.0.0.1:$PORT/demo/app:1"
+skopeo inspect --tls-verify=false "docker://127.0.0.1:$PORT/demo/app:1"
+echo "== skopeo inspect oci-archive:demo-out/app.tar"
+skopeo inspect oci-archive:demo-out/app.tar
+echo "== what the image says when run: cat /app.txt"
+skopeo copy -q oci-archive:demo-out/app.tar "oci:$STATE/read:app"
+umoci unpack --image "$STATE/read:app" "$STATE/bundle" >/dev/null
+cat "$STATE/bundle/rootfs/app.txt"

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what Hoist's build, demo and tests need on Debian 12, as root. Idempotent.
+# Prints the environment the tests use (HOIST_PYTHON, HOIST_ARM64_BUSYBOX) as `export` lines.
+set -euo pipefail
+CACHE=${HOIST_TESTDATA_CACHE:-/var/cache/hoist-testdata}
+need=()
+for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev zlib1g-dev libssl-dev pkg-config \
+           docker-registry skopeo umoci busybox-static jq curl tar python3; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || { echo "setup: Swift 6 is not installed (expected swift on PATH or /opt/swift)" >&2; exit 1; }
+
+# image-spec's validate.py needs jsonschema with `referencing` (4.18+); Debian 12 ships 4.10.
+python=python3
+if ! python3 -c 'import jsonschema, referencing' 2>/dev/null; then
+  if [ ! -x "$CACHE/venv/bin/python" ] || ! "$CACHE/venv/bin/python" -c 'import jsonschema, referencing' 2>/dev/null; then
+    echo "setup: installing jsonschema for image-spec validation into $CACHE/venv" >&2
+    python3 -m venv "$CACHE/venv" >/dev/null 2>&1 || {
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv "$CACHE/venv"
+    }
+    "$CACHE/venv/bin/pip" install -q 'jsonschema>=4.18' >/dev/null
+  fi
+  python=$CACHE/venv/bin/python
+fi
+
+# The arm64 half of the two-platform fixture: Debian's own arm64 busybox-static.
+"$(dirname "$0")/../Testdata/fetch-arm64-busybox.sh" "$CACHE" 2>/dev/null \
+  || echo "setup: could not fetch the arm64 busybox; the multi-platform tests will say so" >&2
+echo "export HOIST_PYTHON=$python HOIST_ARM64_BUSYBOX=$CACHE/busybox-arm64"
+[ -d /opt/swift/usr/bin ] && echo "export PATH=/opt/swift/usr/bin:\$PATH"
+exit 0
