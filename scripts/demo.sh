@@ -14,18 +14,7 @@ rm -rf "$STATE" && mkdir -p "$STATE"
 pid=$(Testdata/start-registry.sh "$STATE/registry" "$PORT")
 trap 'kill $pid 2>/dev/null || true' EXIT
 Testdata/make-fixtures.sh "127.0.0.1:$PORT" "$STATE/fixtures" "${HOIST_ARM64_BUSYBOX:-}" >&2
-cat > "$STATE/registries.conf" <<CONF
-unqualified-search-registries = ["docker.io"]
-
-[[registry]]
-prefix = "docker.io"
-location = "127.0.0.1:$PORT"
-insecure = true
-
-[[registry]]
-location = "127.0.0.1:$PORT"
-insecure = true
-CONF
+Testdata/registries-conf.sh "127.0.0.1:$PORT" > "$STATE/registries.conf"
 export HOIST_ROOT=$STATE/root HOIST_REGISTRIES_CONF=$STATE/registries.conf
 mkdir -p demo-out
 

@@ -49,14 +49,5 @@ struct BuildHarness {
     }
 }
 
-let demoDockerfile = """
-FROM busybox:latest AS builder
-WORKDIR /src
-COPY app.txt .
-FROM alpine:latest
-COPY --from=builder /src/app.txt /app.txt
-COPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf
-ENV GREETING=hello
-CMD ["cat", "/app.txt"]
-
-"""
+/// The demo's own Dockerfile, so the tests check what the README's demo builds.
+let demoDockerfile: String = (try? String(contentsOfFile: Paths.testdata + "/demo/Dockerfile", encoding: .utf8)) ?? "missing Testdata/demo/Dockerfile"

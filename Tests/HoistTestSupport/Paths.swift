@@ -21,5 +21,11 @@ public enum Paths {
     /// The Python that has jsonschema and referencing, for image-spec's validate.py.
     public static var python: String { ProcessInfo.processInfo.environment["HOIST_PYTHON"] ?? "python3" }
 
-    public static var imageSpecValidator: String { packageRoot + "/../shared/conformance/image-spec/validate.py" }
+    /// image-spec's validate.py from the workplace's shared conformance material: `$HOIST_CONFORMANCE`,
+    /// else `../shared/conformance` beside the checkout, else `/work/shared/conformance`.
+    public static var imageSpecValidator: String {
+        let candidates = [ProcessInfo.processInfo.environment["HOIST_CONFORMANCE"], packageRoot + "/../shared/conformance", "/work/shared/conformance"]
+        let dir = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/image-spec/validate.py") }
+        return (dir ?? packageRoot + "/../shared/conformance") + "/image-spec/validate.py"
+    }
 }

@@ -45,21 +45,9 @@ public final class TestRegistry: @unchecked Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
-    /// A registries.conf sending docker.io names to this registry, as the issue describes.
+    /// A registries.conf sending docker.io names to this registry (Testdata/registries-conf.sh).
     public func writeRegistriesConf(to path: String) throws {
-        try """
-        unqualified-search-registries = ["docker.io"]
-
-        [[registry]]
-        prefix = "docker.io"
-        location = "\(host)"
-        insecure = true
-
-        [[registry]]
-        location = "\(host)"
-        insecure = true
-
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try Shell.check([Paths.testdata + "/registries-conf.sh", host]).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// Access-log lines (one per request, `"METHOD /path HTTP/1.1" status …`) that contain `text`,
