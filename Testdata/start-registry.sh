@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Debian's docker-registry on 127.0.0.1:PORT with its data and logs in DIR, in the
 # background, and prints its pid. With WATCH_PID, it stops itself when that process exits.
+# $REGISTRY_EXTRA_YAML names a file of further top-level configuration (e.g. `auth:`).
 #   Testdata/start-registry.sh DIR PORT [WATCH_PID]
 set -euo pipefail
 DIR=${1:?usage: start-registry.sh DIR PORT [WATCH_PID]}
@@ -15,13 +16,15 @@ storage:
   delete: {enabled: true}
 http: {addr: 127.0.0.1:$PORT}
 YML
+[ -n "${REGISTRY_EXTRA_YAML:-}" ] && cat "$REGISTRY_EXTRA_YAML" >> "$DIR/registry.yml"
 setsid docker-registry serve "$DIR/registry.yml" >"$DIR/registry.log" 2>&1 < /dev/null &
 pid=$!
 if [ -n "$WATCH" ]; then
   setsid bash -c "while kill -0 $WATCH 2>/dev/null; do sleep 1; done; kill $pid 2>/dev/null" >/dev/null 2>&1 < /dev/null &
 fi
 for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null 2>&1 && { echo "$pid"; exit 0; }
+  # 200, or 401 when the registry wants a token: either way it is serving.
+  case $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v2/" 2>/dev/null) in 200|401) echo "$pid"; exit 0;; esac
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done

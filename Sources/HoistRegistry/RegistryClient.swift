@@ -12,6 +12,8 @@ public actor RegistryClient {
     var schemes: [String: String] = [:]
     var challenges: [String: Challenge] = [:]
     var tokens = TokenCache()
+    /// Token requests in flight, so concurrent transfers that meet the same challenge ask once.
+    var pendingTokens: [String: Task<Void, Error>] = [:]
     public private(set) var stats = TransferStats()
 
     public init(conf: RegistriesConf, store: ContentStore, transport: HTTPTransport = CurlTransport()) {
@@ -42,7 +44,9 @@ public actor RegistryClient {
             guard let challenge, challenge.scheme == "bearer" else {
                 throw RegistryError.unauthorized(endpoint: endpoint, detail: "the registry asks for credentials")
             }
-            try await authenticate(endpoint, challenge: challenge, scopes: scopes)
+            if tokens.token(host: endpoint.host, scopes: scopes) == nil {
+                try await authenticateOnce(endpoint, challenge: challenge, scopes: scopes)
+            }
             response = try await attempt()
             if response.status == 401 {
                 throw RegistryError.unauthorized(endpoint: endpoint, detail: "the token for \(scopes.joined(separator: " ")) was refused")
@@ -71,6 +75,16 @@ public actor RegistryClient {
             }
         }
         throw RegistryError.unreachable(host: endpoint.host, detail: lastError)
+    }
+
+    /// Joins a token request already in flight for the same host and scopes, or starts one.
+    func authenticateOnce(_ endpoint: Endpoint, challenge: Challenge, scopes: [String]) async throws {
+        let key = TokenCache.key(host: endpoint.host, scopes: scopes)
+        if let pending = pendingTokens[key] { return try await pending.value }
+        let task = Task { try await self.authenticate(endpoint, challenge: challenge, scopes: scopes) }
+        pendingTokens[key] = task
+        defer { pendingTokens[key] = nil }
+        try await task.value
     }
 
     /// Anonymous Bearer token for `scopes` from the challenge's realm.

@@ -9,14 +9,23 @@ public final class TestRegistry: @unchecked Sendable {
     public var host: String { "127.0.0.1:\(port)" }
     public var dataDirectory: String { directory.path + "/data" }
     public var logFile: String { directory.path + "/registry.log" }
+    /// With token auth: one line per token issued, listing the scopes asked for.
+    public var issuerLog: [String] {
+        ((try? String(contentsOfFile: directory.path + "/issuer/issuer.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
 
-    public init() throws {
+    /// With `tokenAuth`, the registry demands Bearer tokens from an issuer started beside it
+    /// (Testdata/start-token-registry.sh) that grants anonymous requests what they ask for.
+    public init(tokenAuth: Bool = false) throws {
         directory = try TempDirectory("hoist-registry")
         var lastError: Error?
         for _ in 0..<5 {
             let port = TestRegistry.freePort()
+            let command = tokenAuth
+                ? [Paths.testdata + "/start-token-registry.sh", directory.path, "\(port)", "\(TestRegistry.freePort())", "\(getpid())"]
+                : [Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"]
             do {
-                let out = try Shell.check([Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"])
+                let out = try Shell.check(command)
                 self.port = port
                 pid = Int32(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
                 return
