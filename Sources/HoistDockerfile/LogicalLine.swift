@@ -27,11 +27,8 @@ public struct LineSplitter {
             let raw = physical[index]
             index += 1
             let trimmed = raw.drop { $0 == " " || $0 == "\t" }
-            if trimmed.hasPrefix("#") { continue }
-            if trimmed.isEmpty {
-                if pending == nil { continue }
-                continue
-            }
+            // Comment and blank lines are dropped, also inside a continuation (BuildKit allows both there).
+            if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
             var body = String(raw)
             let continues = LineSplitter.endsWithEscape(body, escape: escape)
             if continues {

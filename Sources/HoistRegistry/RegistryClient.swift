@@ -60,7 +60,7 @@ public actor RegistryClient {
     func baseURL(_ endpoint: Endpoint) async throws -> String {
         if let scheme = schemes[endpoint.host] { return "\(scheme)://\(endpoint.host)" }
         let mayUseHTTP = endpoint.insecure || Endpoint.isLoopback(host: endpoint.host)
-        var lastError = ""
+        var errors: [String] = []
         for scheme in mayUseHTTP ? ["https", "http"] : ["https"] {
             let request = HTTPRequest(.get, "\(scheme)://\(endpoint.host)/v2/", verifyTLS: !endpoint.insecure)
             do {
@@ -71,10 +71,10 @@ public actor RegistryClient {
                 schemes[endpoint.host] = scheme
                 return "\(scheme)://\(endpoint.host)"
             } catch {
-                lastError = "\(error)"
+                errors.append("\(error)")
             }
         }
-        throw RegistryError.unreachable(host: endpoint.host, detail: lastError)
+        throw RegistryError.unreachable(host: endpoint.host, detail: errors.joined(separator: "; then "))
     }
 
     /// Joins a token request already in flight for the same host and scopes, or starts one.
