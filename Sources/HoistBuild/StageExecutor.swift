@@ -20,7 +20,7 @@ struct StageExecutor {
         var state = base
         state.args = [:]
         var cmdSetHere = false
-        let words = ShellWords()
+        let words = ShellWords(escape: graph.escape)
         for located in stage.instructions {
             let location = located.location
             func expand(_ word: String) throws -> String {
@@ -108,7 +108,7 @@ struct StageExecutor {
 
     private func runCopy(_ copy: CopyInstruction, state: StageState, stage: Stage, location: SourceLocation) async throws -> LayerRef {
         let env = state.expansionEnvironment
-        let words = ShellWords()
+        let words = ShellWords(escape: graph.escape)
         let rawSources: [String]
         let rawDestination: String
         do {

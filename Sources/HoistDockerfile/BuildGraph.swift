@@ -6,6 +6,8 @@ public struct BuildGraph: Sendable {
     public var order: [Int]
     /// Global ARGs (before the first FROM) with their values after `--build-arg`.
     public var globalArgs: [String: String]
+    /// The escape character (`# escape=` directive), which word expansion honours too.
+    public var escape: Character
 
     public var target: Stage { stages[order.last!] }
 
@@ -19,10 +21,11 @@ public struct BuildGraph: Sendable {
     public init(_ dockerfile: Dockerfile, target: String? = nil, buildArgs: [String: String] = [:]) throws {
         var globals: [String: String] = [:]
         var stages: [Stage] = []
+        let escape: Character = dockerfile.directives["escape"].flatMap(\.first) ?? "\\"
+        let words = ShellWords(escape: escape)
         for located in dockerfile.instructions {
             switch located.instruction {
             case let .from(from):
-                let words = ShellWords(escape: "\\")
                 let base: String
                 do { base = try words.expand(from.image, globals) } catch {
                     throw DockerfileError(located.location, "\(error)")
@@ -44,7 +47,7 @@ public struct BuildGraph: Sendable {
                 stages.append(Stage(index: stages.count, name: name, base: base, platform: platform, from: located, instructions: []))
             case let .arg(declarations) where stages.isEmpty:
                 for d in declarations {
-                    globals[d.name] = buildArgs[d.name] ?? (try? ShellWords().expand(d.defaultValue ?? "", globals)) ?? ""
+                    globals[d.name] = buildArgs[d.name] ?? (try? words.expand(d.defaultValue ?? "", globals)) ?? ""
                     if d.defaultValue == nil, buildArgs[d.name] == nil { globals.removeValue(forKey: d.name) }
                 }
             default:
@@ -58,6 +61,7 @@ public struct BuildGraph: Sendable {
             throw DockerfileError(SourceLocation(file: dockerfile.file, line: 1, column: 1), "the Dockerfile has no FROM instruction")
         }
         self.stages = stages
+        self.escape = escape
         globalArgs = globals
 
         var targetIndex = stages.count - 1

@@ -54,4 +54,11 @@ struct BuildGraphTests {
         #expect(throws: DockerfileError.self) { try BuildGraph(try Dockerfile(parsing: "FROM a AS x\nFROM b AS X\n")) }
         #expect(throws: DockerfileError.self) { try BuildGraph(try Dockerfile(parsing: "FROM a AS 1x\n")) }
     }
+
+    @Test func backtickEscapeKeepsBackslashesLiteralInExpansion() throws {
+        let withBacktick = try BuildGraph(try Dockerfile(parsing: "# escape=`\nARG P=C:\\dir\nFROM base\n"))
+        #expect(withBacktick.globalArgs["P"] == "C:\\dir")
+        let withBackslash = try BuildGraph(try Dockerfile(parsing: "ARG P=C:\\dir\nFROM base\n"))
+        #expect(withBackslash.globalArgs["P"] == "C:dir")
+    }
 }
