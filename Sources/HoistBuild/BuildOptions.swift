@@ -6,6 +6,8 @@ public struct BuildOptions: Sendable {
     public var contextDirectory: String
     /// Path of the Dockerfile; default `CONTEXT/Dockerfile`.
     public var dockerfile: String?
+    /// The Dockerfile's text when it does not come from a file (`-f -`).
+    public var dockerfileText: String?
     public var tags: [Reference] = []
     public var target: String?
     public var buildArgs: [String: String] = [:]

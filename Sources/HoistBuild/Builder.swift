@@ -19,21 +19,35 @@ public struct Builder {
     public let store: ContentStore
     public let registry: RegistryClient
     let log: @Sendable (String) -> Void
+    let warn: @Sendable (String) -> Void
 
-    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    /// `log` receives progress lines; `warn` receives warnings (Dockerfile lint, unused build args).
+    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
+                warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.options = options
         self.log = log
+        self.warn = warn
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store)
     }
 
     public func run() async throws -> BuildResult {
         let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
-        guard let data = FileManager.default.contents(atPath: dockerfilePath) else {
+        let text: String
+        if let given = options.dockerfileText {
+            text = given
+        } else if let data = FileManager.default.contents(atPath: dockerfilePath) {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
             throw BuildError.context("cannot read the Dockerfile at \(dockerfilePath) (give another with -f)")
         }
-        let dockerfile = try Dockerfile(parsing: String(decoding: data, as: UTF8.self), file: dockerfilePath)
-        let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs)
+        let dockerfile = try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : dockerfilePath)
+        for warning in dockerfile.warnings { warn("\(warning)") }
+        let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
+                                   automaticArgs: Builder.platformArgs(target: options.platform, build: .host))
+        if !graph.unusedBuildArgs.isEmpty {
+            warn("one or more build-args [\(graph.unusedBuildArgs.joined(separator: " "))] were not consumed")
+        }
         let wantsPush = options.push || options.outputs.contains(.registry)
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
         if !wantsPush, options.outputs.isEmpty { throw BuildError.noOutput }
@@ -78,6 +92,18 @@ public struct Builder {
             }
         }
         return BuildResult(image: image, pushed: pushed, stats: await registry.stats)
+    }
+
+    /// The automatic platform ARGs, as BuildKit defines them.
+    static func platformArgs(target: Platform, build: Platform) -> [String: String] {
+        var args: [String: String] = [:]
+        for (prefix, p) in [("TARGET", target.normalized), ("BUILD", build.normalized)] {
+            args[prefix + "PLATFORM"] = p.description
+            args[prefix + "OS"] = p.os
+            args[prefix + "ARCH"] = p.architecture
+            args[prefix + "VARIANT"] = p.variant ?? ""
+        }
+        return args
     }
 
     private func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {

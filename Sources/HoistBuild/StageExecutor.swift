@@ -18,110 +18,177 @@ struct StageExecutor {
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {
         var state = base
-        state.args = [:]
+        var variables = StageVariables(imageEnv: base.containerConfig.env ?? [], buildArgs: buildArgs,
+                                       globalArgs: graph.globalArgs, automaticArgs: graph.automaticArgs)
         var cmdSetHere = false
-        let words = ShellWords(escape: graph.escape)
+        // ONBUILD triggers of the base run first, once: the new image does not inherit them.
+        let triggers = state.containerConfig.onBuild ?? []
+        state.containerConfig.onBuild = nil
+        for expression in triggers {
+            let located = try trigger(expression, at: stage.from.location)
+            try await apply(located, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+        }
         for located in stage.instructions {
-            let location = located.location
-            func expand(_ word: String) throws -> String {
-                do { return try words.expand(word, state.expansionEnvironment) } catch {
-                    throw BuildError.at(location, "\(error)")
-                }
-            }
-            var emptyLayer = true
-            switch located.instruction {
-            case let .arg(declarations):
-                for d in declarations {
-                    if let value = buildArgs[d.name] {
-                        state.args[d.name] = value
-                    } else if let value = d.defaultValue {
-                        state.args[d.name] = try expand(value)
-                    } else if let value = graph.globalArgs[d.name] {
-                        state.args[d.name] = value
-                    }
-                }
-            case let .env(pairs):
-                let expanded = try pairs.map { (try expand($0.key), try expand($0.value)) }
-                for (key, value) in expanded { state.containerConfig.setEnvironment(key, value) }
-            case let .label(pairs):
-                var labels = state.containerConfig.labels ?? [:]
-                for pair in pairs { labels[try expand(pair.key)] = try expand(pair.value) }
-                state.containerConfig.labels = labels
-            case let .workdir(raw):
-                let path = try expand(raw)
-                let absolute = path.hasPrefix("/") ? path : state.workingDirectory + "/" + path
-                state.containerConfig.workingDir = "/" + TarHeader.normalize(absolute)
-            case let .user(raw):
-                state.containerConfig.user = try expand(raw)
-            case let .expose(ports):
-                var exposed = state.containerConfig.exposedPorts ?? [:]
-                for port in ports {
-                    let p = try expand(port).lowercased()
-                    exposed[p.contains("/") ? p : p + "/tcp"] = EmptyObject()
-                }
-                state.containerConfig.exposedPorts = exposed
-            case let .cmd(command):
-                state.containerConfig.cmd = argv(command)
-                cmdSetHere = true
-            case let .entrypoint(command):
-                state.containerConfig.entrypoint = argv(command)
-                // As BuildKit: an ENTRYPOINT drops a CMD inherited from the base, but not one set in this stage.
-                if !cmdSetHere { state.containerConfig.cmd = nil }
-            case let .copy(copy):
-                let layer = try await runCopy(copy, state: state, stage: stage, location: location)
-                state.layers.append(layer)
-                state.config.rootfs.diffIDs.append(layer.diffID)
-                emptyLayer = false
-            case .run:
-                throw BuildError.at(location, "RUN is not supported yet by hoist (it builds stages without RUN only, for now)")
-            case .from:
-                break
-            }
-            var history = state.config.history ?? []
-            history.append(ImageConfig.History(created: clock.created, createdBy: historyText(located),
-                                               comment: "buildkit.dockerfile.v0", emptyLayer: emptyLayer ? true : nil))
-            state.config.history = history
+            try await apply(located, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
         }
         return state
     }
 
-    private func argv(_ command: HoistDockerfile.CommandLine) -> [String] {
+    /// Parses a stored ONBUILD trigger as the one instruction of a Dockerfile.
+    private func trigger(_ expression: String, at location: SourceLocation) throws -> LocatedInstruction {
+        do {
+            let parsed = try Dockerfile(parsing: expression, file: "ONBUILD trigger")
+            var located = parsed.instructions[0]
+            located.location = location
+            if case .onbuild = located.instruction { throw BuildError.at(location, "ONBUILD trigger \"\(expression)\" is itself an ONBUILD") }
+            return located
+        } catch let error as BuildError { throw error } catch {
+            throw BuildError.at(location, "the base image's ONBUILD trigger \"\(expression)\" is not valid: \(error)")
+        }
+    }
+
+    private func apply(_ located: LocatedInstruction, stage: Stage, to state: inout StageState,
+                       variables: inout StageVariables, cmdSetHere: inout Bool) async throws {
+        let words = ShellWords(escape: graph.escape)
+        let location = located.location
+        let environment = variables.expansionEnvironment
+        func expand(_ word: String) throws -> String {
+            do { return try words.expand(word, environment) } catch {
+                throw BuildError.at(location, "\(error)")
+            }
+        }
+        var emptyLayer = true
+        switch located.instruction {
+        case let .arg(declarations):
+            for d in declarations {
+                do { try variables.declare(d, words: words) } catch { throw BuildError.at(location, "ARG \(d.name): \(error)") }
+            }
+        case let .env(pairs):
+            let expanded = try pairs.map { (try expand($0.key), try expand($0.value)) }
+            for (key, value) in expanded {
+                state.containerConfig.setEnvironment(key, value)
+                variables.setEnv(key, value)
+            }
+        case let .label(pairs):
+            var labels = state.containerConfig.labels ?? [:]
+            for pair in pairs { labels[try expand(pair.key)] = try expand(pair.value) }
+            state.containerConfig.labels = labels
+        case let .workdir(raw):
+            let path = try expand(raw)
+            let absolute = path.hasPrefix("/") ? path : state.workingDirectory + "/" + path
+            state.containerConfig.workingDir = "/" + TarHeader.normalize(absolute)
+        case let .user(raw):
+            state.containerConfig.user = try expand(raw)
+        case let .expose(ports):
+            var exposed = state.containerConfig.exposedPorts ?? [:]
+            for port in ports {
+                let p = try expand(port).lowercased()
+                exposed[p.contains("/") ? p : p + "/tcp"] = EmptyObject()
+            }
+            state.containerConfig.exposedPorts = exposed
+        case let .cmd(command):
+            state.containerConfig.cmd = argv(command, state)
+            cmdSetHere = true
+        case let .entrypoint(command):
+            state.containerConfig.entrypoint = argv(command, state)
+            // As BuildKit: an ENTRYPOINT drops a CMD inherited from the base, but not one set in this stage.
+            if !cmdSetHere { state.containerConfig.cmd = nil }
+        case let .copy(copy):
+            let layer = try await runCopy(copy, state: state, environment: environment, stage: stage, location: location)
+            state.layers.append(layer)
+            state.config.rootfs.diffIDs.append(layer.diffID)
+            emptyLayer = false
+        case let .maintainer(name):
+            state.config.author = name
+        case let .volume(paths):
+            var volumes = state.containerConfig.volumes ?? [:]
+            for path in paths { volumes[try expand(path)] = EmptyObject() }
+            state.containerConfig.volumes = volumes
+        case let .stopSignal(signal):
+            state.containerConfig.stopSignal = try expand(signal)
+        case let .shell(shell):
+            state.containerConfig.shell = shell
+        case let .healthcheck(check):
+            state.containerConfig.healthcheck = healthConfig(check)
+        case let .onbuild(trigger):
+            state.containerConfig.onBuild = (state.containerConfig.onBuild ?? []) + [trigger.expression]
+        case .add:
+            throw BuildError.at(location, "ADD is not supported yet by hoist; use COPY for local files")
+        case .run:
+            throw BuildError.at(location, "RUN is not supported yet by hoist (it builds stages without RUN only, for now)")
+        case .from:
+            break
+        }
+        var history = state.config.history ?? []
+        history.append(ImageConfig.History(created: clock.created, createdBy: historyText(located, state),
+                                           comment: "buildkit.dockerfile.v0", emptyLayer: emptyLayer ? true : nil))
+        state.config.history = history
+    }
+
+    /// Exec form as is; shell form wrapped in the stage's SHELL (default `/bin/sh -c`).
+    private func argv(_ command: HoistDockerfile.CommandLine, _ state: StageState) -> [String] {
         switch command {
         case let .exec(list): list
-        case let .shell(text): ["/bin/sh", "-c", text]
+        case let .shell(text): (state.containerConfig.shell ?? ["/bin/sh", "-c"]) + [text]
+        }
+    }
+
+    private func healthConfig(_ check: Healthcheck) -> HealthConfig {
+        switch check {
+        case .none:
+            return HealthConfig(test: ["NONE"])
+        case let .check(test, options):
+            var config = HealthConfig(test: test)
+            config.interval = options.interval
+            config.timeout = options.timeout
+            config.startPeriod = options.startPeriod
+            config.startInterval = options.startInterval
+            config.retries = options.retries
+            return config
         }
     }
 
     /// `created_by` as BuildKit writes it.
-    private func historyText(_ located: LocatedInstruction) -> String {
+    private func historyText(_ located: LocatedInstruction, _ state: StageState) -> String {
+        func rendered(_ argv: [String]?) -> String { "[" + (argv ?? []).map { "\"\($0)\"" }.joined(separator: " ") + "]" }
         switch located.instruction {
-        case .copy: "\(located.original) # buildkit"
-        case let .cmd(command): "CMD \(renderForHistory(command))"
-        case let .entrypoint(command): "ENTRYPOINT \(renderForHistory(command))"
-        default: located.original
+        case .cmd: return "CMD \(rendered(state.containerConfig.cmd))"
+        case .entrypoint: return "ENTRYPOINT \(rendered(state.containerConfig.entrypoint))"
+        case .copy: return "\(located.original) # buildkit"
+        default: return located.original
         }
     }
 
-    private func renderForHistory(_ command: HoistDockerfile.CommandLine) -> String {
-        "[" + argv(command).map { "\"\($0)\"" }.joined(separator: " ") + "]"
-    }
-
-    private func runCopy(_ copy: CopyInstruction, state: StageState, stage: Stage, location: SourceLocation) async throws -> LayerRef {
-        let env = state.expansionEnvironment
+    private func runCopy(_ copy: CopyInstruction, state: StageState, environment env: [String: String], stage: Stage,
+                         location: SourceLocation) async throws -> LayerRef {
+        if copy.parents { throw BuildError.at(location, "COPY --parents is not supported yet by hoist") }
+        if !copy.excludes.isEmpty { throw BuildError.at(location, "COPY --exclude is not supported yet by hoist") }
         let words = ShellWords(escape: graph.escape)
+        // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
+        let inline = copy.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in copy.heredocs.first { $0.name == name } } }
+        let fileSources = copy.sources.filter { word in !inline.contains { $0.name == Heredoc.name(ofMarker: word) } }
         let rawSources: [String]
         let rawDestination: String
         do {
-            rawSources = try copy.sources.map { try words.expand($0, env) }
+            rawSources = try fileSources.map { try words.expand($0, env) }
             rawDestination = try words.expand(copy.destination, env)
         } catch { throw BuildError.at(location, "\(error)") }
         let hasWildcard = rawSources.contains { $0.contains(where: { "*?[".contains($0) }) }
         let destination = try CopyDestination(rawDestination, workingDirectory: state.workingDirectory,
-                                              sourceCount: rawSources.count > 1 || hasWildcard ? 2 : 1, location: location)
+                                              sourceCount: rawSources.count + inline.count > 1 || hasWildcard ? 2 : 1, location: location)
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         var matches: [CopyMatch] = []
+        for (n, heredoc) in inline.enumerated() {
+            let path = scratch + "/heredoc-\(n)"
+            let body: String
+            do { body = try heredoc.body(environment: env, escape: graph.escape) } catch { throw BuildError.at(location, "<<\(heredoc.name): \(error)") }
+            guard FileManager.default.createFile(atPath: path, contents: Data(body.utf8)) else { throw BuildError.at(location, "cannot stage heredoc \(heredoc.name)") }
+            matches.append(CopyMatch(name: heredoc.name, isDirectory: false, items: [
+                CopyItem(relative: "", kind: .file(body: path, size: Int64(body.utf8.count)), mode: 0o644, uid: 0, gid: 0, mtime: clock.createdDirectoryTime),
+            ]))
+        }
         do {
             if let from = copy.from {
                 let (view, name) = try await fromView(from, stage: stage, location: location)
@@ -139,7 +206,7 @@ struct StageExecutor {
             throw BuildError.at(location, "COPY: \(error)")
         }
         var owner: (uid: Int, gid: Int)?
-        var mode: UInt32?
+        var mode: ModeChange?
         do {
             if let chown = copy.chown {
                 let view = sources.view(over: state.layers)

@@ -68,11 +68,12 @@ public struct ContainerConfig: Codable, Hashable, Sendable {
     public var argsEscaped: Bool?
     public var onBuild: [String]?
     public var shell: [String]?
+    public var healthcheck: HealthConfig?
 
     enum CodingKeys: String, CodingKey {
         case user = "User", exposedPorts = "ExposedPorts", env = "Env", entrypoint = "Entrypoint", cmd = "Cmd"
         case volumes = "Volumes", workingDir = "WorkingDir", labels = "Labels", stopSignal = "StopSignal"
-        case argsEscaped = "ArgsEscaped", onBuild = "OnBuild", shell = "Shell"
+        case argsEscaped = "ArgsEscaped", onBuild = "OnBuild", shell = "Shell", healthcheck = "Healthcheck"
     }
 
     public init() {}
@@ -96,6 +97,23 @@ public struct ContainerConfig: Codable, Hashable, Sendable {
         }
         env = list
     }
+}
+
+/// Docker's container health check; durations in nanoseconds.
+public struct HealthConfig: Codable, Hashable, Sendable {
+    public var test: [String]?
+    public var interval: Int64?
+    public var timeout: Int64?
+    public var startPeriod: Int64?
+    public var startInterval: Int64?
+    public var retries: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case test = "Test", interval = "Interval", timeout = "Timeout", startPeriod = "StartPeriod"
+        case startInterval = "StartInterval", retries = "Retries"
+    }
+
+    public init(test: [String]?) { self.test = test }
 }
 
 /// `{}` in JSON: the value type of ExposedPorts and Volumes maps.

@@ -45,9 +45,11 @@ struct Assemble: AsyncParsableCommand {
         do {
             let options = try makeOptions()
             let quiet = self.quiet
-            let builder = try Builder(options: options) { line in
+            let builder = try Builder(options: options, log: { line in
                 if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            }
+            }, warn: { line in
+                FileHandle.standardError.write(Data(("warning: " + line + "\n").utf8))
+            })
             let result = try await builder.run()
             if !quiet {
                 let s = result.stats
@@ -58,7 +60,7 @@ struct Assemble: AsyncParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            reportFailure(error)
             throw ExitCode.failure
         }
     }
@@ -66,7 +68,11 @@ struct Assemble: AsyncParsableCommand {
     private func makeOptions() throws -> BuildOptions {
         let environment = ProcessInfo.processInfo.environment
         var options = BuildOptions(contextDirectory: context, root: HoistPaths.root())
-        options.dockerfile = file
+        if file == "-" {
+            options.dockerfileText = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            options.dockerfile = file
+        }
         options.target = target
         options.push = push
         options.registriesConf = registriesConf
@@ -82,7 +88,8 @@ struct Assemble: AsyncParsableCommand {
                 options.buildArgs[arg] = value
             }
         }
-        if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
+        // As with BuildKit, --build-arg SOURCE_DATE_EPOCH=… sets the epoch too, and wins.
+        if let epoch = options.buildArgs["SOURCE_DATE_EPOCH"] ?? environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
             options.sourceDateEpoch = seconds
         }

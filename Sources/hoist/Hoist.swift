@@ -5,6 +5,6 @@ struct Hoist: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hoist",
         abstract: "Assemble OCI images from Dockerfiles without a daemon.",
-        subcommands: [Assemble.self]
+        subcommands: [Assemble.self, Debug.self]
     )
 }

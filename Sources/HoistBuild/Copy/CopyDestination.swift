@@ -20,7 +20,7 @@ struct CopyDestination {
 
     /// Turns matched sources into layer entries. `owner` overrides uid/gid (--chown); `mode`
     /// overrides permission bits (--chmod); `createdTime` stamps directories COPY creates.
-    func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: UInt32?, createdTime: Int) -> [LayerEntry] {
+    func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int) -> [LayerEntry] {
         var result: [String: LayerEntry] = [:]
         func place(_ item: CopyItem, at path: String) {
             guard !path.isEmpty else { return }
@@ -31,7 +31,8 @@ struct CopyDestination {
             case let .symlink(target): kind = .symlink(target: target)
             }
             let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
-            result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode ?? item.mode),
+            let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
+            result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
                                       uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime)
         }
         func createDirectory(_ path: String) {

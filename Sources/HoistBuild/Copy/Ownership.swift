@@ -1,3 +1,4 @@
+import HoistDockerfile
 import HoistLayers
 
 /// `--chown=user[:group]` and `--chmod=octal`, with names looked up in the destination stage's
@@ -41,12 +42,24 @@ enum Ownership {
         }
     }
 
-    /// Octal modes only for now (`0755`, `644`).
-    static func mode(_ spec: String) throws -> UInt32 {
-        guard !spec.isEmpty, spec.count <= 4, let value = UInt32(spec, radix: 8) else {
-            throw OwnershipError.badMode(spec)
+    /// `--chmod`: octal (`0755`, `644`) or symbolic (`u+x,go=r`).
+    static func mode(_ spec: String) throws -> ModeChange {
+        if !spec.isEmpty, spec.count <= 4, let value = UInt32(spec, radix: 8) { return .octal(value) }
+        if let symbolic = SymbolicMode.parse(spec) { return .symbolic(symbolic) }
+        throw OwnershipError.badMode(spec)
+    }
+}
+
+/// What `--chmod` does to each copied entry.
+enum ModeChange {
+    case octal(UInt32)
+    case symbolic(SymbolicMode)
+
+    func apply(to mode: UInt32, isDirectory: Bool) -> UInt32 {
+        switch self {
+        case let .octal(m): m
+        case let .symbolic(s): s.apply(to: mode, isDirectory: isDirectory)
         }
-        return value
     }
 }
 
@@ -59,7 +72,7 @@ enum OwnershipError: Error, CustomStringConvertible {
         switch self {
         case let .unknownUser(u): "--chown: user \"\(u)\" is not in the stage's /etc/passwd; use a numeric uid or add the user first"
         case let .unknownGroup(g): "--chown: group \"\(g)\" is not in the stage's /etc/group; use a numeric gid"
-        case let .badMode(m): "--chmod=\(m): expected an octal mode such as 755 or 0644 (symbolic modes are not supported yet)"
+        case let .badMode(m): "--chmod=\(m): expected an octal mode such as 755 or 0644, or a symbolic one such as u+x,go=r"
         }
     }
 }

@@ -8,6 +8,15 @@ public struct BuildGraph: Sendable {
     public var globalArgs: [String: String]
     /// The escape character (`# escape=` directive), which word expansion honours too.
     public var escape: Character
+    /// Automatic ARGs (TARGETPLATFORM, BUILDARCH, TARGETSTAGE, …): usable in FROM as they are,
+    /// and inside a stage once it declares them with a bare `ARG NAME`.
+    public var automaticArgs: [String: String]
+    /// `--build-arg` names no ARG of the needed stages declares (BuildKit warns about them).
+    public var unusedBuildArgs: [String]
+
+    /// Build args every build accepts without an ARG: the proxy settings, which RUN sees.
+    public static let predefinedArgs: Set<String> = ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY",
+                                                     "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "SOURCE_DATE_EPOCH"]
 
     public var target: Stage { stages[order.last!] }
 
@@ -18,8 +27,12 @@ public struct BuildGraph: Sendable {
         case scratch
     }
 
-    public init(_ dockerfile: Dockerfile, target: String? = nil, buildArgs: [String: String] = [:]) throws {
+    /// `automaticArgs` holds the platform ARGs the caller knows (TARGETPLATFORM, TARGETOS, TARGETARCH,
+    /// TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH, BUILDVARIANT); TARGETSTAGE is added here.
+    public init(_ dockerfile: Dockerfile, target: String? = nil, buildArgs: [String: String] = [:],
+                automaticArgs: [String: String] = [:]) throws {
         var globals: [String: String] = [:]
+        var automatic = automaticArgs
         var stages: [Stage] = []
         let escape: Character = dockerfile.directives["escape"].flatMap(\.first) ?? "\\"
         let words = ShellWords(escape: escape)
@@ -27,7 +40,8 @@ public struct BuildGraph: Sendable {
             switch located.instruction {
             case let .from(from):
                 let base: String
-                do { base = try words.expand(from.image, globals) } catch {
+                let fromScope = automatic.merging(globals) { $1 }
+                do { base = try words.expand(from.image, fromScope) } catch {
                     throw DockerfileError(located.location, "\(error)")
                 }
                 if base.isEmpty {
@@ -43,12 +57,22 @@ public struct BuildGraph: Sendable {
                         throw DockerfileError(located.location, "duplicate stage name \"\(raw)\"; each AS name must be unique")
                     }
                 }
-                let platform = try from.platform.map { try words.expand($0, globals) }
+                let platform: String?
+                do { platform = try from.platform.map { try words.expand($0, fromScope) } } catch {
+                    throw DockerfileError(located.location, "FROM --platform: \(error)")
+                }
                 stages.append(Stage(index: stages.count, name: name, base: base, platform: platform, from: located, instructions: []))
             case let .arg(declarations) where stages.isEmpty:
                 for d in declarations {
-                    globals[d.name] = buildArgs[d.name] ?? (try? words.expand(d.defaultValue ?? "", globals)) ?? ""
-                    if d.defaultValue == nil, buildArgs[d.name] == nil { globals.removeValue(forKey: d.name) }
+                    if let value = buildArgs[d.name] {
+                        globals[d.name] = value
+                    } else if let value = d.defaultValue {
+                        do { globals[d.name] = try words.expand(value, automatic.merging(globals) { $1 }) } catch {
+                            throw DockerfileError(located.location, "ARG \(d.name): \(error)")
+                        }
+                    } else if let value = automatic[d.name] {
+                        globals[d.name] = value
+                    }
                 }
             default:
                 guard !stages.isEmpty else {
@@ -88,6 +112,11 @@ public struct BuildGraph: Sendable {
         }
         try visit(targetIndex)
         self.order = order
+        automatic["TARGETSTAGE"] = stages[targetIndex].name ?? "\(targetIndex)"
+        self.automaticArgs = automatic
+        var declared = Set(dockerfile.instructions.prefix { if case .from = $0.instruction { false } else { true } }.flatMap(\.declaredArgs))
+        for i in order { declared.formUnion(stages[i].instructions.flatMap(\.declaredArgs)) }
+        unusedBuildArgs = buildArgs.keys.filter { !declared.contains($0) && !BuildGraph.predefinedArgs.contains($0) }.sorted()
     }
 
     /// What `reference` (a FROM image or a `--from` value) names, as seen from stage `current`.
@@ -111,15 +140,25 @@ public struct BuildGraph: Sendable {
         return .image(reference)
     }
 
+    /// Stages `stage` needs: its base, its `COPY --from` and `RUN --mount from=` stages, and those
+    /// named by the ONBUILD triggers of a base stage, which run in this stage right after FROM.
     static func dependencies(of stage: Stage, in stages: [Stage]) throws -> [Int] {
         var result: [Int] = []
+        var instructions = stage.instructions
         if case let .stage(i) = try source(stage.base, from: stage.index, in: stages, location: stage.from.location) {
             result.append(i)
+            for located in stages[i].instructions {
+                if case let .onbuild(trigger) = located.instruction {
+                    instructions.append(LocatedInstruction(instruction: trigger.instruction, location: located.location,
+                                                           endLine: located.endLine, original: trigger.expression))
+                }
+            }
         }
-        for located in stage.instructions {
-            if case let .copy(copy) = located.instruction, let from = copy.from,
-               case let .stage(i) = try source(from, from: stage.index, in: stages, location: located.location) {
-                result.append(i)
+        for located in instructions {
+            for from in located.instruction.stageReferences {
+                if case let .stage(i) = try source(from, from: stage.index, in: stages, location: located.location) {
+                    result.append(i)
+                }
             }
         }
         return result
@@ -145,18 +184,6 @@ public enum BuildGraphError: Error, CustomStringConvertible {
 }
 
 extension BuildGraph {
-    public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var row = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var previous = row[0]
-            row[0] = i
-            for j in stride(from: 1, through: b.count, by: 1) {
-                let old = row[j]
-                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
-                previous = old
-            }
-        }
-        return row[b.count]
-    }
+    /// Levenshtein distance, for did-you-mean hints.
+    public static func editDistance(_ a: String, _ b: String) -> Int { HoistDockerfile.editDistance(a, b) }
 }
