@@ -7,7 +7,8 @@ enum HeredocReader {
     }
 
     static func heredocs(in line: String) -> [Heredoc] {
-        ShellWords(escape: "\\").split(line).compactMap(heredoc(from:))
+        guard line.utf8.contains(UInt8(ascii: "<")) else { return [] }  // the common case, without splitting words
+        return ShellWords(escape: "\\").split(line).compactMap(heredoc(from:))
     }
 
     /// `^(\d*)<<(-?)([^<]*)$` on one word, the name being the rest without its quotes.

@@ -29,8 +29,11 @@ public enum SyntaxParser {
             first = GoQuote.trimLeftSpace(first)
             if let error = directives.consider(first) { throw fail(number, error) }
             if DirectiveReader.isComment(first) { continue }
-            var (line, ends) = directives.trimContinuation(first)
-            if ends && line.isEmpty { continue }
+            let (firstPart, firstEnds) = directives.trimContinuation(first)
+            if firstEnds && firstPart.isEmpty { continue }
+            // A new string, not the slice: appending to a slice would copy the whole file each time.
+            var line = String(firstPart)
+            var ends = firstEnds
             var sawEmptyContinuation = false
             while !ends, let more = lines.next() {
                 let body = more.trimmingNewline()
@@ -38,10 +41,10 @@ public enum SyntaxParser {
                 if DirectiveReader.isComment(GoQuote.trimLeftSpace(body)) { continue }
                 if GoQuote.trimLeftSpace(body).isEmpty { sawEmptyContinuation = true; continue }
                 let (piece, end) = directives.trimContinuation(body)
-                line.append(contentsOf: piece)
+                line.unicodeScalars.append(contentsOf: piece)
                 ends = end
             }
-            let text = String(line)
+            let text = line
             if sawEmptyContinuation {
                 warnings.append(DockerfileWarning(location: SourceLocation(file: file, line: number, column: 1),
                                                   message: "empty continuation line (deprecated; will become an error in a future BuildKit)"))
@@ -81,40 +84,36 @@ public enum SyntaxParser {
     }
 }
 
-/// The physical lines of the text, with their endings, numbered from 1.
+/// The physical lines of the text, with their endings, numbered from 1; slices of the text, not copies.
 struct LineSource {
-    private let scalars: [Unicode.Scalar]
-    private var offset = 0
+    private let text: Substring.UnicodeScalarView
+    private var offset: Substring.UnicodeScalarView.Index
     private(set) var number = 0
-    private var starts: [Int] = []
+    private var starts: [Substring.UnicodeScalarView.Index] = []
 
     init(_ text: String) {
-        var s = Array(text.unicodeScalars)
-        if s.first == "\u{FEFF}" { s.removeFirst() }
-        scalars = s
+        var view = Substring(text).unicodeScalars
+        if view.first == "\u{FEFF}" { view = view.dropFirst() }
+        self.text = view
+        offset = view.startIndex
     }
 
     /// The next line including its "\n", or nil at the end.
     mutating func next() -> Substring.UnicodeScalarView? {
-        guard offset < scalars.count else { return nil }
+        guard offset < text.endIndex else { return nil }
         let start = offset
-        while offset < scalars.count, scalars[offset] != "\n" { offset += 1 }
-        if offset < scalars.count { offset += 1 }
+        offset = text[start...].firstIndex(of: "\n").map { text.index(after: $0) } ?? text.endIndex
         number += 1
         starts.append(start)
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<offset])
-        return Substring(String(view)).unicodeScalars
+        return text[start..<offset]
     }
 
     /// A line already read, without its ending, for quoting in errors.
     func text(ofLine line: Int) -> String? {
         guard line >= 1, line <= starts.count else { return nil }
-        var end = starts[line - 1]
-        while end < scalars.count, scalars[end] != "\n" { end += 1 }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[starts[line - 1]..<end])
-        return String(view).trimmingTrailingCR()
+        let start = starts[line - 1]
+        let end = text[start...].firstIndex(of: "\n") ?? text.endIndex
+        return String(text[start..<end]).trimmingTrailingCR()
     }
 }
 
