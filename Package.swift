@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hoist", targets: ["hoist"]),
+        // For the fuzzer package in Fuzz/, which builds the parser with -sanitize=fuzzer.
+        .library(name: "HoistDockerfile", targets: ["HoistDockerfile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

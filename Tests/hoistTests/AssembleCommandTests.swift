@@ -84,3 +84,23 @@ import Testing
         try expectStoreConsistent(h.root.path)
     }
 }
+
+@Suite struct AssembleInputTests {
+    @Test func dockerfileFromStandardInput() throws {
+        let h = try CLIHarness(dockerfile: "FROM nothing-here\n", files: ["app.txt": "stdin\n"])
+        let result = try Shell.run([Paths.hoist, "assemble", "-f", "-", "-o", "type=oci,dest=\(h.root.path)/o.tar", h.context.path],
+                                   environment: h.fixtures.environment(root: h.root.path), stdin: "FROM busybox:latest\nCOPY app.txt /app.txt\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        let inspect = try Shell.check(["skopeo", "inspect", "oci-archive:\(h.root.path)/o.tar"])
+        #expect(((try JSONSerialization.jsonObject(with: Data(inspect.utf8)) as! [String: Any])["Layers"] as! [String]).count == 2)
+    }
+
+    @Test func warningsGoToStderrAndDoNotFailTheBuild() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest AS Base\nMAINTAINER me\nARG USED\n")
+        let result = try h.build(["--build-arg", "USED=1", "--build-arg", "TYPO=1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: Dockerfile:1: StageNameCasing") || result.stderr.contains("Dockerfile:1: StageNameCasing"))
+        #expect(result.stderr.contains("MaintainerDeprecated"))
+        #expect(result.stderr.contains("warning: one or more build-args [TYPO] were not consumed"))
+    }
+}
