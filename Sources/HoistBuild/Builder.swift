@@ -61,7 +61,7 @@ public struct Builder {
         }
 
         let sources = ImageSources(registry: registry, platform: options.platform)
-        let context = try ContextSource(directory: options.contextDirectory)
+        let context = try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath))
         let clock = BuildClock(epoch: options.sourceDateEpoch)
         var built: [Int: StageState] = [:]
         for i in graph.order {
@@ -92,6 +92,16 @@ public struct Builder {
             }
         }
         return BuildResult(image: image, pushed: pushed, stats: await registry.stats)
+    }
+
+    /// `Dockerfile.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.
+    private func dockerIgnore(_ dockerfilePath: String) -> DockerIgnore {
+        var candidates = [options.contextDirectory + "/.dockerignore"]
+        if options.dockerfileText == nil { candidates.insert(dockerfilePath + ".dockerignore", at: 0) }
+        for path in candidates {
+            if let data = FileManager.default.contents(atPath: path) { return DockerIgnore(parsing: String(decoding: data, as: UTF8.self)) }
+        }
+        return DockerIgnore(parsing: "")
     }
 
     /// The automatic platform ARGs, as BuildKit defines them.

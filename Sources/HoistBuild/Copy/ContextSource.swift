@@ -1,12 +1,16 @@
 import Foundation
+import HoistDockerfile
 
 /// COPY sources from the build context directory. Nothing outside the context is ever read:
 /// `..` that climbs out and symlinks that resolve outside are refused.
 struct ContextSource {
     let root: String
     let realRoot: String
+    /// Paths `.dockerignore` leaves out: COPY neither finds nor walks into them.
+    let ignore: DockerIgnore
 
-    init(directory: String) throws {
+    init(directory: String, ignore: DockerIgnore = DockerIgnore(parsing: "")) throws {
+        self.ignore = ignore
         guard let real = realpath(directory, nil) else {
             throw BuildError.context("build context \(directory) does not exist or cannot be read")
         }
@@ -40,7 +44,9 @@ struct ContextSource {
             for prefix in results {
                 let dir = ([realRoot] + prefix).joined(separator: "/")
                 let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
-                for name in names where fnmatch(part, name, FNM_PERIOD) == 0 { next.append(prefix + [name]) }
+                for name in names where fnmatch(part, name, FNM_PERIOD) == 0 && !ignore.excludes((prefix + [name]).joined(separator: "/")) {
+                    next.append(prefix + [name])
+                }
             }
             results = next
         }
@@ -48,6 +54,7 @@ struct ContextSource {
     }
 
     private func load(_ parts: [String], original: String) throws -> CopyMatch {
+        if !parts.isEmpty, ignore.excludes(parts.joined(separator: "/")) { throw ContextError.excluded(original) }
         let path = ([realRoot] + parts).joined(separator: "/")
         guard let real = realpath(path, nil) else { throw ContextError.notFound(original) }
         let resolved = String(cString: real)
@@ -57,21 +64,31 @@ struct ContextSource {
         guard stat(resolved, &st) == 0 else { throw ContextError.notFound(original) }
         let name = parts.last ?? ""
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            return CopyMatch(name: name, isDirectory: true, items: try walk(resolved, relative: ""))
+            return CopyMatch(name: name, isDirectory: true, items: try walk(resolved, relative: "", contextPath: parts.joined(separator: "/")))
         }
         return CopyMatch(name: name, isDirectory: false, items: [try item(resolved, relative: "", st)])
     }
 
-    private func walk(_ dir: String, relative: String) throws -> [CopyItem] {
+    /// Everything below `dir`; `contextPath` is `dir` relative to the context, for `.dockerignore`.
+    private func walk(_ dir: String, relative: String, contextPath: String) throws -> [CopyItem] {
         var items: [CopyItem] = []
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         for name in names {
             let path = dir + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
+            let inContext = contextPath.isEmpty ? name : contextPath + "/" + name
             var st = stat()
             guard lstat(path, &st) == 0 else { throw ContextError.unreadable(path) }
+            let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+            if ignore.excludes(inContext) {
+                // An excluded directory is still entered when a `!` rule may bring back something inside it.
+                if isDirectory, ignore.mayReinclude(below: inContext) {
+                    items += try walk(path, relative: rel, contextPath: inContext)
+                }
+                continue
+            }
             items.append(try item(path, relative: rel, st))
-            if (st.st_mode & S_IFMT) == S_IFDIR { items += try walk(path, relative: rel) }
+            if isDirectory { items += try walk(path, relative: rel, contextPath: inContext) }
         }
         return items
     }
@@ -98,6 +115,7 @@ enum ContextError: Error, CustomStringConvertible {
     case notFound(String)
     case unreadable(String)
     case unsupportedType(String)
+    case excluded(String)
 
     var description: String {
         switch self {
@@ -105,6 +123,7 @@ enum ContextError: Error, CustomStringConvertible {
         case let .notFound(p): "\(p) was not found in the build context"
         case let .unreadable(p): "\(p): cannot be read (\(String(cString: strerror(errno))))"
         case let .unsupportedType(p): "\(p): only files, directories and symlinks can be copied (this is a device, socket or pipe)"
+        case let .excluded(p): "\(p) is excluded from the build context by .dockerignore"
         }
     }
 }

@@ -70,8 +70,8 @@ public struct Heredoc: Sendable, Equatable {
     public func body(environment: [String: String], escape: Character) throws -> String {
         var text = content
         if chomp {
-            text = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { String($0.drop { $0 == "\t" }) }.joined(separator: "\n")
+            text = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { String(String.UnicodeScalarView($0.drop { $0 == "\t" })) }.joined(separator: "\n")
         }
         return expand ? try ShellWords(escape: escape).expandVariables(text, environment) : text
     }

@@ -20,7 +20,7 @@ enum MiniTOML {
         var root: [String: Value] = [:]
         var currentPath: [String] = []
         var currentIsArray = false
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var i = 0
         while i < lines.count {
             let number = i + 1
