@@ -44,7 +44,8 @@ public struct Builder {
         let dockerfile = try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : dockerfilePath)
         for warning in dockerfile.warnings { warn("\(warning)") }
         let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
-                                   automaticArgs: Builder.platformArgs(target: options.platform, build: .host))
+                                   automaticArgs: Builder.platformArgs(target: options.platform, build: .host),
+                                   namedContexts: Set(options.namedContexts.keys))
         if !graph.unusedBuildArgs.isEmpty {
             warn("one or more build-args [\(graph.unusedBuildArgs.joined(separator: " "))] were not consumed")
         }
@@ -69,7 +70,7 @@ public struct Builder {
             log("[\(stage.displayName)] FROM \(stage.base)")
             let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
             let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
-                                         buildArgs: options.buildArgs, clock: clock, log: log)
+                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock, log: log)
             built[i] = try await executor.run(stage, base: base)
         }
         var final = built[graph.order.last!]!
@@ -120,13 +121,22 @@ public struct Builder {
         let platform = try stage.platform.map { text -> Platform in
             do { return try Platform(parsing: text) } catch { throw BuildError.at(stage.from.location, "FROM --platform: \(error)") }
         }
-        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location) {
+        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location, contexts: graph.namedContexts) {
         case .scratch:
             var config = ImageConfig(platform: platform ?? options.platform)
             config.config = ContainerConfig()
             return StageState(config: config, layers: [])
         case let .stage(i):
             return built[i]!
+        case let .named(name):
+            switch options.namedContexts[name] ?? options.namedContexts[name.lowercased()] {
+            case let .image(reference)?:
+                return try ImageSources.state(of: try await sources.image(reference, platform: platform))
+            case let .ociLayout(path, reference)?:
+                return try OCILayoutImage.state(path: path, reference: reference, platform: platform ?? options.platform, name: name)
+            case .directory?, nil:
+                throw BuildError.at(stage.from.location, "FROM \(name): the build context \(name) is a local directory, which can only be read by COPY --from; give an image with docker-image:// or oci-layout://")
+            }
         case let .image(reference):
             do {
                 return try ImageSources.state(of: try await sources.image(reference, platform: platform))

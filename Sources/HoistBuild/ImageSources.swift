@@ -42,9 +42,7 @@ actor ImageSources {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
             FilesystemView.Layer(descriptor: layer.descriptor) {
-                if case let .remote(endpoint) = layer.source {
-                    try await registry.fetchBlob(layer.descriptor, from: endpoint)
-                }
+                try await layer.localize(using: registry)
                 return registry.store.path(for: layer.descriptor.digest)
             }
         }, cache: indexCache)

@@ -1,3 +1,5 @@
+import Foundation
+import HoistLayers
 import HoistOCI
 import HoistRegistry
 
@@ -9,9 +11,35 @@ public struct LayerRef: Sendable, Equatable {
         case store
         /// In a repository of a registry: mountable there, downloadable on demand.
         case remote(Endpoint)
+        /// A blob file outside the store (an OCI layout given with --build-context), checked when ingested.
+        case file(String)
     }
 
     public var descriptor: Descriptor
     public var diffID: Digest
     public var source: Source
+}
+
+extension LayerRef {
+    /// Makes sure the layer's bytes are in the local store, verified: downloaded from its registry or
+    /// ingested from its file. A layer already in the store costs nothing.
+    func localize(using registry: RegistryClient) async throws {
+        switch source {
+        case .store:
+            return
+        case let .remote(endpoint):
+            try await registry.fetchBlob(descriptor, from: endpoint)
+        case let .file(path):
+            let store = registry.store
+            if store.contains(descriptor.digest) { return }
+            let descriptor = self.descriptor
+            try await Blocking.run {
+                let writer = try store.writer()
+                guard let handle = FileHandle(forReadingAtPath: path) else { throw BuildError.context("\(path): cannot be read") }
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try writer.write(Array(chunk)) }
+                _ = try writer.commit(expected: descriptor.digest, size: descriptor.size, source: path)
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ struct StageExecutor {
     let store: ContentStore
     let context: ContextSource
     let buildArgs: [String: String]
+    let namedContexts: [String: NamedContext]
     let clock: BuildClock
     let log: @Sendable (String) -> Void
 
@@ -190,7 +191,10 @@ struct StageExecutor {
             ]))
         }
         do {
-            if let from = copy.from {
+            if let from = copy.from, case let .directory(path)? = namedContext(from, stage: stage, location: location) {
+                let directory = try ContextSource(directory: path)
+                for s in rawSources { matches += try directory.match(s) }
+            } else if let from = copy.from {
                 let (view, name) = try await fromView(from, stage: stage, location: location)
                 let source = ViewSource(view: view, staging: scratch, displayName: name)
                 for s in rawSources { matches += try await source.match(s) }
@@ -226,7 +230,16 @@ struct StageExecutor {
 
     /// The view for `--from=X`: an earlier stage's layers, or an external image's.
     private func fromView(_ from: String, stage: Stage, location: SourceLocation) async throws -> (FilesystemView, String) {
-        switch try BuildGraph.source(from, from: stage.index, in: graph.stages, location: location) {
+        switch try BuildGraph.source(from, from: stage.index, in: graph.stages, location: location, contexts: graph.namedContexts) {
+        case let .named(name):
+            switch namedContexts[name] ?? namedContexts[name.lowercased()] {
+            case let .image(reference)?:
+                return (sources.view(over: try ImageSources.state(of: try await sources.image(reference)).layers), "\(name) (\(reference))")
+            case let .ociLayout(path, reference)?:
+                return (sources.view(over: try OCILayoutImage.state(path: path, reference: reference, platform: sources.platform, name: name).layers), name)
+            case .directory?, nil:
+                throw BuildError.at(location, "build context \(name) is not an image")
+            }
         case let .stage(i):
             guard let state = built[i] else { throw BuildError.at(location, "stage \(graph.stages[i].displayName) was not built") }
             return (sources.view(over: state.layers), "stage \(graph.stages[i].displayName)")
@@ -245,6 +258,12 @@ struct StageExecutor {
                     + " (stages: \(names.isEmpty ? "none named" : names.joined(separator: ", "))), and as an image: \(error)")
             }
         }
+    }
+
+    /// The `--build-context` that `--from=name` refers to, if any.
+    private func namedContext(_ name: String, stage: Stage, location: SourceLocation) -> NamedContext? {
+        guard case .named = try? BuildGraph.source(name, from: stage.index, in: graph.stages, location: location, contexts: graph.namedContexts) else { return nil }
+        return namedContexts[name] ?? namedContexts[name.lowercased()]
     }
 
     private func makeScratch() throws -> String {

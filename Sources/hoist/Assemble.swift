@@ -23,6 +23,9 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: .customLong("build-arg"), help: "Set a build arg: KEY=VALUE, or KEY to take it from the environment (repeatable).")
     var buildArg: [String] = []
 
+    @Option(name: .customLong("build-context"), help: "NAME=docker-image://REF, NAME=oci-layout://PATH[:TAG] or NAME=DIR: what FROM/COPY --from NAME reads (repeatable).")
+    var buildContext: [String] = []
+
     @Option(help: "Target platform, e.g. linux/amd64 (default: this machine's).")
     var platform: String?
 
@@ -80,6 +83,13 @@ struct Assemble: AsyncParsableCommand {
             do { return try Reference(parsing: text) } catch { throw ValidationError("-t \(text): \(error)") }
         }
         options.outputs = try output.map(OutputSpec.init(parsing:))
+        for item in buildContext {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("--build-context \(item): expected NAME=VALUE")
+            }
+            let name = String(item[..<eq])
+            options.namedContexts[name] = try NamedContext(parsing: String(item[item.index(after: eq)...]), name: name)
+        }
         if let platform { options.platform = try Platform(parsing: platform) }
         for arg in buildArg {
             if let eq = arg.firstIndex(of: "=") {

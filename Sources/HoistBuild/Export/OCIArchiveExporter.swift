@@ -9,11 +9,7 @@ struct OCIArchiveExporter {
     let registry: RegistryClient
 
     func write(_ image: AssembledImage, tags: [Reference], to dest: String) async throws {
-        for layer in image.layers {
-            if case let .remote(origin) = layer.source {
-                try await registry.fetchBlob(layer.descriptor, from: origin)
-            }
-        }
+        for layer in image.layers { try await layer.localize(using: registry) }
         let store = registry.store
         let scratch = store.root.appendingPathComponent("ingest/oci-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)

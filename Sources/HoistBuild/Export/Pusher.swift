@@ -9,24 +9,22 @@ struct Pusher {
 
     func push(_ image: AssembledImage, as tag: Reference) async throws {
         let target = try registry.resolver.pushEndpoint(for: tag)
-        var work: [(Descriptor, LayerRef.Source)] = image.layers.map { ($0.descriptor, $0.source) }
-        work.append((image.manifest.config, .store))
+        var work = image.layers
+        work.append(LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store))
         let registry = self.registry
         let log = self.log
         try await withThrowingTaskGroup(of: Void.self) { group in
             var pending = work.makeIterator()
             func next() -> Bool {
-                guard let (descriptor, source) = pending.next() else { return false }
+                guard let layer = pending.next() else { return false }
+                let descriptor = layer.descriptor
                 group.addTask {
                     var mountFrom: Endpoint?
-                    if case let .remote(origin) = source {
-                        if origin.host == target.host {
-                            mountFrom = origin
-                        } else if !registry.store.contains(descriptor.digest),
-                                  try await !registry.blobExists(descriptor.digest, in: target) {
-                            // Another registry holds it: the bytes must come through here once.
-                            try await registry.fetchBlob(descriptor, from: origin)
-                        }
+                    if case let .remote(origin) = layer.source, origin.host == target.host {
+                        mountFrom = origin
+                    } else if !registry.store.contains(descriptor.digest), try await !registry.blobExists(descriptor.digest, in: target) {
+                        // Another registry or a local layout holds it: the bytes come through here once.
+                        try await layer.localize(using: registry)
                     }
                     let outcome = try await registry.pushBlob(descriptor, to: target, mountFrom: mountFrom)
                     log("  \(descriptor.digest.encoded.prefix(12)): \(describe(outcome))")

@@ -25,12 +25,18 @@ public struct BuildGraph: Sendable {
         case stage(Int)
         case image(String)
         case scratch
+        /// A `--build-context` of this name, which replaces a stage or image of the same name.
+        case named(String)
     }
+
+    /// Names given with `--build-context`: FROM and `--from` of these read the context instead.
+    public var namedContexts: Set<String>
 
     /// `automaticArgs` holds the platform ARGs the caller knows (TARGETPLATFORM, TARGETOS, TARGETARCH,
     /// TARGETVARIANT, BUILDPLATFORM, BUILDOS, BUILDARCH, BUILDVARIANT); TARGETSTAGE is added here.
     public init(_ dockerfile: Dockerfile, target: String? = nil, buildArgs: [String: String] = [:],
-                automaticArgs: [String: String] = [:]) throws {
+                automaticArgs: [String: String] = [:], namedContexts: Set<String> = []) throws {
+        self.namedContexts = namedContexts
         var globals: [String: String] = [:]
         var automatic = automaticArgs
         var stages: [Stage] = []
@@ -101,7 +107,7 @@ public struct BuildGraph: Sendable {
         func visit(_ i: Int) throws {
             if order.contains(i) { return }
             visiting.insert(i)
-            for dependency in try BuildGraph.dependencies(of: stages[i], in: stages) {
+            for dependency in try BuildGraph.dependencies(of: stages[i], in: stages, contexts: namedContexts) {
                 guard !visiting.contains(dependency) else {
                     throw DockerfileError(stages[i].from.location, "stage \(stages[i].displayName) depends on itself through \(stages[dependency].displayName)")
                 }
@@ -120,8 +126,10 @@ public struct BuildGraph: Sendable {
     }
 
     /// What `reference` (a FROM image or a `--from` value) names, as seen from stage `current`.
-    public static func source(_ reference: String, from current: Int, in stages: [Stage], location: SourceLocation) throws -> Source {
+    public static func source(_ reference: String, from current: Int, in stages: [Stage], location: SourceLocation,
+                              contexts: Set<String> = []) throws -> Source {
         let lower = reference.lowercased()
+        if contexts.contains(reference) || contexts.contains(lower) { return .named(reference) }
         if lower == "scratch" { return .scratch }
         if let i = stages.firstIndex(where: { $0.name == lower }) {
             guard i < current else {
@@ -142,10 +150,10 @@ public struct BuildGraph: Sendable {
 
     /// Stages `stage` needs: its base, its `COPY --from` and `RUN --mount from=` stages, and those
     /// named by the ONBUILD triggers of a base stage, which run in this stage right after FROM.
-    static func dependencies(of stage: Stage, in stages: [Stage]) throws -> [Int] {
+    static func dependencies(of stage: Stage, in stages: [Stage], contexts: Set<String>) throws -> [Int] {
         var result: [Int] = []
         var instructions = stage.instructions
-        if case let .stage(i) = try source(stage.base, from: stage.index, in: stages, location: stage.from.location) {
+        if case let .stage(i) = try source(stage.base, from: stage.index, in: stages, location: stage.from.location, contexts: contexts) {
             result.append(i)
             for located in stages[i].instructions {
                 if case let .onbuild(trigger) = located.instruction {
@@ -156,7 +164,7 @@ public struct BuildGraph: Sendable {
         }
         for located in instructions {
             for from in located.instruction.stageReferences {
-                if case let .stage(i) = try source(from, from: stage.index, in: stages, location: located.location) {
+                if case let .stage(i) = try source(from, from: stage.index, in: stages, location: located.location, contexts: contexts) {
                     result.append(i)
                 }
             }
