@@ -23,6 +23,33 @@ public struct Dockerfile: Sendable {
         if errors.count == 1 { throw errors[0] }
         if !errors.isEmpty { throw DockerfileErrors(errors: errors) }
         self.instructions = instructions
-        warnings = tree.warnings + parser.warnings
+        warnings = try Dockerfile.applyCheckDirective(tree.warnings + parser.warnings, tree: tree, file: file)
+    }
+
+    /// `# check=skip=RuleA,RuleB;error=true` (or `skip=all`), as BuildKit's linter reads it: skipped
+    /// rules say nothing, and with `error=true` any remaining warning fails the parse.
+    static func applyCheckDirective(_ warnings: [DockerfileWarning], tree: SyntaxTree, file: String) throws -> [DockerfileWarning] {
+        guard let check = tree.directives["check"] else { return warnings }
+        var skipped: Set<String> = []
+        var asErrors = false
+        for setting in check.split(separator: ";") {
+            let kv = setting.split(separator: "=", maxSplits: 1).map { GoQuote.trimSpace(String($0)) }
+            guard kv.count == 2 else { continue }
+            switch kv[0].lowercased() {
+            case "skip": skipped.formUnion(kv[1].split(separator: ",").map { GoQuote.trimSpace(String($0)) })
+            case "error": asErrors = kv[1].lowercased() == "true"
+            default: break
+            }
+        }
+        let kept = warnings.filter { warning in
+            let rule = String(warning.message.prefix { $0 != ":" })
+            return !skipped.contains("all") && !skipped.contains(rule)
+        }
+        if asErrors, !kept.isEmpty {
+            let errors = kept.map { DockerfileError(SourceLocation(file: file, line: $0.location.line, column: 1), $0.message + " (an error because of # check=error=true)") }
+            if errors.count == 1 { throw errors[0] }
+            throw DockerfileErrors(errors: errors)
+        }
+        return kept
     }
 }

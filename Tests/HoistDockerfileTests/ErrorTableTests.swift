@@ -116,4 +116,11 @@ struct ErrorTableTests {
         #expect(text.contains { $0.hasPrefix("Dockerfile:3: LegacyKeyValueFormat") })
         #expect(text.contains { $0.hasPrefix("Dockerfile:4: JSONArgsRecommended") })
     }
+
+    @Test func checkDirectiveSkipsRulesOrTurnsThemIntoErrors() throws {
+        let skipped = try Dockerfile(parsing: "# check=skip=MaintainerDeprecated\nFROM a\nMAINTAINER me\nCMD run\n")
+        #expect(skipped.warnings.map { String($0.message.prefix { $0 != ":" }) } == ["JSONArgsRecommended"])
+        #expect(try Dockerfile(parsing: "# check=skip=all\nFROM a\nMAINTAINER me\n").warnings.isEmpty)
+        #expect(throws: DockerfileError.self) { try Dockerfile(parsing: "# check=error=true\nFROM a\nMAINTAINER me\n") }
+    }
 }
