@@ -57,20 +57,19 @@ struct LineParsers {
         return words.filter { if case let .word(w) = $0 { !w.isEmpty } else { true } }
     }
 
+    /// CMD, ENTRYPOINT, RUN, SHELL: a JSON array of strings, else the text as one shell-form word.
     func maybeJSON(_ args: Substring.UnicodeScalarView, _ node: inout Node) throws {
         guard !args.isEmpty else { return }
-        switch JSONArray.parse(args) {
-        case let .strings(list):
-            node.arguments = list.map(Node.Argument.word)
-            node.isJSON = true
-        case .notStrings:
-            throw Failure(message: "when using JSON array syntax, arrays must be comprised of strings only")
-        case .invalid:
-            node.arguments = [.word(String(args))]
-        }
+        try json(args, &node) { [.word(String(args))] }
     }
 
+    /// ADD, COPY, VOLUME: a JSON array of strings, else whitespace-separated words.
     func maybeJSONToList(_ args: Substring.UnicodeScalarView, _ node: inout Node) throws {
+        try json(args, &node) { whitespaceDelimited(args) }
+    }
+
+    /// Valid JSON that is not all strings is an error; invalid JSON falls back, as in BuildKit.
+    private func json(_ args: Substring.UnicodeScalarView, _ node: inout Node, otherwise fallback: () -> [Node.Argument]) throws {
         switch JSONArray.parse(args) {
         case let .strings(list):
             node.arguments = list.map(Node.Argument.word)
@@ -78,7 +77,7 @@ struct LineParsers {
         case .notStrings:
             throw Failure(message: "when using JSON array syntax, arrays must be comprised of strings only")
         case .invalid:
-            node.arguments = whitespaceDelimited(args)
+            node.arguments = fallback()
         }
     }
 
