@@ -12,6 +12,11 @@ public enum TarWriter {
     }
 
     static func write(_ entries: [LayerEntry], to sink: Sink) throws {
+        // libarchive holds an unretained pointer to the sink until archive_write_free (which may still flush).
+        try withExtendedLifetime(sink) { try writeEntries(entries, to: sink) }
+    }
+
+    private static func writeEntries(_ entries: [LayerEntry], to sink: Sink) throws {
         guard let archive = archive_write_new() else { throw LayerError.archive(operation: "archive_write_new", path: "layer", message: "out of memory") }
         defer { archive_write_free(archive) }
         archive_write_set_format_pax_restricted(archive)

@@ -142,9 +142,14 @@ public final class CurlTransport: HTTPTransport {
         hoist_curl_set_pointer(handle, CURLOPT_WRITEDATA, userdata)
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let code = errorBuffer.withUnsafeMutableBufferPointer { buf -> CURLcode in
-            hoist_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buf.baseAddress)
-            return curl_easy_perform(handle)
+        let code = withExtendedLifetime(exchange) {
+            errorBuffer.withUnsafeMutableBufferPointer { buf -> CURLcode in
+                hoist_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, buf.baseAddress)
+                let code = curl_easy_perform(handle)
+                // libcurl may still write errors (closing connections at cleanup): never into freed memory.
+                hoist_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+                return code
+            }
         }
         if let sinkError = exchange.sinkError { throw sinkError }
         guard code == CURLE_OK else {
