@@ -7,7 +7,7 @@ public final class BlobWriter: @unchecked Sendable {
     private let store: ContentStore
     public let tempPath: String
     private var fd: Int32
-    private let hasher = SHA256Hasher()
+    private var hasher = SHA256Hasher()
     private var finished = false
 
     init(store: ContentStore, ingestDirectory: String) throws {
@@ -37,6 +37,14 @@ public final class BlobWriter: @unchecked Sendable {
 
     public func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Throws away what was written so far (a download that must start again from byte 0).
+    public func restart() throws {
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+            throw ContentError.io(path: tempPath, operation: "truncate", errno: errno)
+        }
+        hasher = SHA256Hasher()
     }
 
     /// Verifies digest and size (when given), fsyncs and renames into the store.

@@ -2,32 +2,63 @@ import HoistContent
 import HoistOCI
 
 extension BlobWriter: BodySink {
+    /// A 200 while bytes are already here means the registry ignored the Range: start over.
+    public func begin(status: Int) throws {
+        if status == 200, count > 0 { try restart() }
+    }
+
     public func receive(_ bytes: UnsafeRawBufferPointer) throws { try write(bytes) }
 }
 
 extension RegistryClient {
     /// Makes sure `descriptor`'s blob is in the local store, downloading it from `endpoint` if not.
-    /// The bytes are hashed as they arrive and only a blob matching digest and size is kept.
+    /// The bytes are hashed as they arrive; a dropped connection resumes with `Range` where it
+    /// stopped; bytes that do not match the digest are thrown away and fetched once more; only a
+    /// blob matching digest and size is ever kept.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
-        let writer = try store.writer()
-        let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
-                                      scopes: [RegistryClient.pullScope(endpoint)], sink: writer, followRedirects: true)
-        guard response.status == 200 else {
-            writer.abort()
-            if response.status == 404 {
-                throw RegistryError.server(endpoint: endpoint, status: 404, code: "BLOB_UNKNOWN", message: "blob \(descriptor.digest) is missing", action: "downloading a blob")
+        let source = "\(endpoint)@\(descriptor.digest)"
+        var mismatches = 0
+        while true {
+            let writer = try store.writer()
+            var attempt = 0
+            while true {
+                attempt += 1
+                let resumeFrom = writer.count
+                do {
+                    let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
+                                                  headers: resumeFrom > 0 ? [("Range", "bytes=\(resumeFrom)-")] : [],
+                                                  scopes: [RegistryClient.pullScope(endpoint)], sink: writer, followRedirects: true,
+                                                  action: "downloading blob \(descriptor.digest)")
+                    guard response.status == 200 || response.status == 206 else {
+                        writer.abort()
+                        if response.status == 404 {
+                            throw RegistryError.server(endpoint: endpoint, status: 404, code: "BLOB_UNKNOWN", message: "blob \(descriptor.digest) is missing", action: "downloading a blob")
+                        }
+                        throw RegistryClient.failure(response, endpoint, action: "downloading blob \(descriptor.digest)")
+                    }
+                    record(download: descriptor.digest, bytes: response.bytesDownloaded)
+                    break
+                } catch let error as RegistryError {
+                    // Only a transfer cut off part way is resumed; anything else is final.
+                    guard case .unreachable = error, let wait = retry.delay(after: attempt, retryAfter: nil) else {
+                        writer.abort()
+                        throw error
+                    }
+                    try await Task.sleep(for: .seconds(wait))
+                }
             }
-            throw RegistryClient.failure(response, endpoint, action: "downloading blob \(descriptor.digest)")
-        }
-        record(download: descriptor.digest, bytes: writer.count)
-        do {
-            _ = try writer.commit(expected: descriptor.digest, size: descriptor.size, source: "\(endpoint)@\(descriptor.digest)")
-        } catch let error as ContentError {
-            if case let .digestMismatch(expected, actual, source) = error {
-                throw RegistryError.digestMismatch(source: source, expected: expected, actual: actual)
+            do {
+                _ = try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source)
+                return
+            } catch let error as ContentError {
+                mismatches += 1
+                if mismatches < 2 { continue }
+                switch error {
+                case let .digestMismatch(expected, actual, source): throw RegistryError.digestMismatch(source: source, expected: expected, actual: actual)
+                default: throw error
+                }
             }
-            throw error
         }
     }
 }

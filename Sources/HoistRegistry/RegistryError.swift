@@ -14,6 +14,10 @@ public enum RegistryError: Error, CustomStringConvertible {
     case noMatchingPlatform(endpoint: Endpoint, reference: String, wanted: Platform, offered: [String])
     case digestMismatch(source: String, expected: Digest, actual: Digest)
     case badResponse(endpoint: Endpoint, detail: String)
+    case badCredentials(file: String, detail: String)
+    case badTLS(host: String, detail: String)
+    case rateLimited(endpoint: Endpoint, retryAfter: Int, action: String)
+    case gaveUp(endpoint: Endpoint, attempts: Int, action: String, last: String)
 
     public var description: String {
         switch self {
@@ -22,7 +26,7 @@ public enum RegistryError: Error, CustomStringConvertible {
         case let .notFound(endpoint, reference):
             "\(endpoint)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference) not found (MANIFEST_UNKNOWN): check the tag or digest exists in that repository"
         case let .unauthorized(endpoint, detail):
-            "\(endpoint): access denied (\(detail)); hoist only has anonymous access so far: check the repository is public or use a registry without authentication"
+            "\(endpoint): access denied (\(detail)); check the repository name and your access, and log in with `hoist login \(endpoint.host)`"
         case let .server(endpoint, status, code, message, action):
             "\(endpoint): \(action) failed with HTTP \(status)\(code.map { " \($0)" } ?? "")\(message.map { ": \($0)" } ?? "")"
         case let .blocked(name, file):
@@ -39,6 +43,14 @@ public enum RegistryError: Error, CustomStringConvertible {
             "\(source): content does not match its digest (expected \(expected), got \(actual)); nothing was stored"
         case let .badResponse(endpoint, detail):
             "\(endpoint): unexpected response from the registry: \(detail)"
+        case let .badCredentials(file, detail):
+            "\(file): \(detail)"
+        case let .badTLS(host, detail):
+            "TLS settings for \(host): \(detail)"
+        case let .rateLimited(endpoint, retryAfter, action):
+            "\(endpoint): \(action) was refused with HTTP 429 TOOMANYREQUESTS (rate limit); the registry asks to wait \(retryAfter) s, longer than hoist waits: try again later or log in for a higher limit"
+        case let .gaveUp(endpoint, attempts, action, last):
+            "\(endpoint): \(action) failed \(attempts) times; last: \(last)"
         }
     }
 }

@@ -27,9 +27,11 @@ public final class CurlTransport: HTTPTransport {
         var headers: [String: [String]] = [:]
         var body: [UInt8] = []
         var sinkError: Error?
+        var sinkStarted = false
         var upload: [UInt8] = []
         var uploadOffset = 0
         var uploadFile: Int32 = -1
+        var uploadRemaining: Int64 = 0
 
         init(handle: OpaquePointer, sink: BodySink?) {
             self.handle = handle
@@ -52,10 +54,13 @@ public final class CurlTransport: HTTPTransport {
         hoist_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
         hoist_curl_set_string(handle, CURLOPT_USERAGENT, "hoist/0.1")
         hoist_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "identity")
-        if !request.verifyTLS {
+        if !request.tls.verify {
             hoist_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             hoist_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 0)
         }
+        if let bundle = request.tls.caBundle { hoist_curl_set_string(handle, CURLOPT_CAINFO, bundle) }
+        if let certificate = request.tls.clientCertificate { hoist_curl_set_string(handle, CURLOPT_SSLCERT, certificate) }
+        if let key = request.tls.clientKey { hoist_curl_set_string(handle, CURLOPT_SSLKEY, key) }
         if request.followRedirects {
             // libcurl does not forward the Authorization header to another host on a redirect.
             hoist_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
@@ -83,9 +88,12 @@ public final class CurlTransport: HTTPTransport {
         case let .bytes(b):
             exchange.upload = b
             uploadSize = Int64(b.count)
-        case let .file(path, size):
+        case let .file(path, offset, size):
             exchange.uploadFile = open(path, O_RDONLY | O_CLOEXEC)
-            guard exchange.uploadFile >= 0 else { throw TransportError.failed(url: request.url, message: "cannot open \(path) for upload") }
+            guard exchange.uploadFile >= 0, lseek(exchange.uploadFile, off_t(offset), SEEK_SET) == off_t(offset) else {
+                throw TransportError.failed(url: request.url, message: "cannot open \(path) for upload")
+            }
+            exchange.uploadRemaining = size
             uploadSize = size
         }
         if request.method == .post {
@@ -98,8 +106,10 @@ public final class CurlTransport: HTTPTransport {
                 let exchange = Unmanaged<Exchange>.fromOpaque(userdata!).takeUnretainedValue()
                 let capacity = size * count
                 if exchange.uploadFile >= 0 {
-                    let n = read(exchange.uploadFile, buffer, capacity)
-                    return n < 0 ? Int(CURL_READFUNC_ABORT) : n
+                    let n = read(exchange.uploadFile, buffer, Int(min(Int64(capacity), exchange.uploadRemaining)))
+                    if n < 0 { return Int(CURL_READFUNC_ABORT) }
+                    exchange.uploadRemaining -= Int64(n)
+                    return n
                 }
                 let n = min(capacity, exchange.upload.count - exchange.uploadOffset)
                 exchange.upload.withUnsafeBytes { src in
@@ -130,7 +140,13 @@ public final class CurlTransport: HTTPTransport {
             let bytes = UnsafeRawBufferPointer(start: buffer, count: n)
             let status = hoist_curl_response_code(exchange.handle)
             if let sink = exchange.sink, (200..<300).contains(status) {
-                do { try sink.receive(bytes) } catch {
+                do {
+                    if !exchange.sinkStarted {
+                        exchange.sinkStarted = true
+                        try sink.begin(status: status)
+                    }
+                    try sink.receive(bytes)
+                } catch {
                     exchange.sinkError = error
                     return 0
                 }

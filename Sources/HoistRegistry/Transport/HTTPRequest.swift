@@ -5,23 +5,24 @@ public struct HTTPRequest: Sendable {
     public enum Body: Sendable {
         case none
         case bytes([UInt8])
-        /// A file streamed from disk (a layer blob), never loaded whole.
-        case file(path: String, size: Int64)
+        /// `size` bytes of a file from `offset`, streamed from disk (a layer blob), never loaded whole.
+        case file(path: String, offset: Int64 = 0, size: Int64)
     }
 
     public var method: Method
     public var url: String
     public var headers: [(String, String)]
     public var body: Body
-    public var verifyTLS: Bool
+    public var tls: TLSOptions
     public var followRedirects: Bool
 
-    public init(_ method: Method, _ url: String, headers: [(String, String)] = [], body: Body = .none, verifyTLS: Bool = true, followRedirects: Bool = false) {
+    public init(_ method: Method, _ url: String, headers: [(String, String)] = [], body: Body = .none, tls: TLSOptions = TLSOptions(),
+                followRedirects: Bool = false) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
-        self.verifyTLS = verifyTLS
+        self.tls = tls
         self.followRedirects = followRedirects
     }
 }
@@ -41,9 +42,28 @@ public struct HTTPResponse: Sendable {
 /// Receives a successful response's body as it arrives (e.g. a `BlobWriter`). Called on the
 /// transfer thread; throwing aborts the transfer.
 public protocol BodySink: AnyObject, Sendable {
+    /// Called once, before the first bytes of a successful response, with its status
+    /// (200 for a whole body, 206 for the rest of one asked for with Range).
+    func begin(status: Int) throws
     func receive(_ bytes: UnsafeRawBufferPointer) throws
 }
 
 public protocol HTTPTransport: Sendable {
     func perform(_ request: HTTPRequest, sink: BodySink?) async throws -> HTTPResponse
+}
+
+/// How to check the server (and prove ourselves) over HTTPS.
+public struct TLSOptions: Sendable, Equatable {
+    public var verify = true
+    /// PEM bundle of the CAs to trust (the system's plus any from certs.d), or nil for the system's.
+    public var caBundle: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
+
+    public init(verify: Bool = true, caBundle: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil) {
+        self.verify = verify
+        self.caBundle = caBundle
+        self.clientCertificate = clientCertificate
+        self.clientKey = clientKey
+    }
 }
