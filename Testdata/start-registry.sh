@@ -24,7 +24,8 @@ if [ -n "$WATCH" ]; then
 fi
 for _ in $(seq 1 100); do
   # 200, or 401 when the registry wants a token: either way it is serving.
-  case $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/v2/" 2>/dev/null) in 200|401) echo "$pid"; exit 0;; esac
+  # shellcheck disable=SC2086
+  case $(curl -s ${READY_CURL_ARGS:-} -o /dev/null -w '%{http_code}' "${READY_URL:-http://127.0.0.1:$PORT/v2/}" 2>/dev/null) in 200|401) echo "$pid"; exit 0;; esac
   kill -0 "$pid" 2>/dev/null || break
   sleep 0.1
 done

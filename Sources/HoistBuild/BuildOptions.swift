@@ -15,6 +15,8 @@ public struct BuildOptions: Sendable {
     public var push = false
     public var outputs: [OutputSpec] = []
     public var registriesConf: String?
+    /// `--insecure-registry HOST`: plain HTTP and unverified TLS allowed for these.
+    public var insecureRegistries: Set<String> = []
     /// `--build-context NAME=VALUE`.
     public var namedContexts: [String: NamedContext] = [:]
     /// Fixes `created` and history times; from `SOURCE_DATE_EPOCH` unless given.

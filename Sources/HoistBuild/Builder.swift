@@ -28,7 +28,8 @@ public struct Builder {
         self.log = log
         self.warn = warn
         store = try ContentStore(root: options.root)
-        registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store)
+        registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
+                                  insecureHosts: options.insecureRegistries)
     }
 
     public func run() async throws -> BuildResult {

@@ -85,7 +85,9 @@ public actor RegistryClient {
                 continue
             }
             if response.status == 401 {
-                let detail = (try? credentials(for: endpoint.host)) != nil ? "the registry refused the credentials" : "no credentials for \(endpoint.host)"
+                let detail = (try? credentials(for: endpoint.host)) != nil
+                ? "the registry refused the credentials for \(endpoint.host): wrong user name or password, or no access to this repository"
+                : "no credentials for \(endpoint.host)"
                 throw RegistryError.unauthorized(endpoint: endpoint, detail: detail)
             }
             if RetryPolicy.isRetryable(response.status) {
@@ -129,6 +131,13 @@ public actor RegistryClient {
         }
     }
 
+    /// Checks that the credentials for `host` are accepted (what `hoist login` does before saving them).
+    public func verifyLogin(host: String) async throws {
+        let endpoint = Endpoint(host: host, repository: "", insecure: resolver.conf.isInsecure(host: host))
+        let response = try await send(.get, endpoint, "/v2/", scopes: [], action: "logging in")
+        guard response.status == 200 else { throw RegistryClient.failure(response, endpoint, action: "logging in") }
+    }
+
     /// `scheme://host`, found by pinging `/v2/`: HTTPS first; plain HTTP only for hosts that are
     /// insecure (registries.conf, --insecure-registry) or on loopback, as docker does.
     func baseURL(_ endpoint: Endpoint) async throws -> String {
@@ -139,7 +148,12 @@ public actor RegistryClient {
         for scheme in mayUseHTTP ? ["https", "http"] : ["https"] {
             let request = HTTPRequest(.get, "\(scheme)://\(endpoint.host)/v2/", tls: tls)
             do {
-                _ = try await transport.perform(request, sink: nil)
+                let response = try await transport.perform(request, sink: nil)
+                // A TLS port answers plain HTTP with a 400: that is not a registry speaking.
+                guard response.status == 200 || response.status == 401 || response.header("docker-distribution-api-version") != nil else {
+                    errors.append("\(scheme)://\(endpoint.host)/v2/ answered HTTP \(response.status), which is not the registry API")
+                    continue
+                }
                 schemes[endpoint.host] = scheme
                 return "\(scheme)://\(endpoint.host)"
             } catch {

@@ -22,7 +22,9 @@ public enum RegistryError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unreachable(host, detail):
-            "registry \(host) is unreachable: \(detail). Check the address and that the registry is running"
+            detail.contains("certificate")
+                ? "registry \(host) is unreachable: \(detail). If the registry's certificate is signed by your own CA, put the CA in /etc/docker/certs.d/\(host)/ca.crt (or /etc/containers/certs.d/\(host)/); --insecure-registry \(host) turns verification off"
+                : "registry \(host) is unreachable: \(detail). Check the address and that the registry is running"
         case let .notFound(endpoint, reference):
             "\(endpoint)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference) not found (MANIFEST_UNKNOWN): check the tag or digest exists in that repository"
         case let .unauthorized(endpoint, detail):

@@ -35,8 +35,7 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output: type=registry or type=oci,dest=FILE.tar (repeatable).")
     var output: [String] = []
 
-    @Option(name: .customLong("registries-conf"), help: "containers-registries.conf(5) file (default: $HOIST_REGISTRIES_CONF, $CONTAINERS_REGISTRIES_CONF, ~/.config/containers/registries.conf, /etc/containers/registries.conf).")
-    var registriesConf: String?
+    @OptionGroup var registry: RegistryOptions
 
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
@@ -78,7 +77,8 @@ struct Assemble: AsyncParsableCommand {
         }
         options.target = target
         options.push = push
-        options.registriesConf = registriesConf
+        options.registriesConf = registry.registriesConf
+        options.insecureRegistries = Set(registry.insecureRegistry)
         options.tags = try tag.map { text in
             do { return try Reference(parsing: text) } catch { throw ValidationError("-t \(text): \(error)") }
         }

@@ -6,6 +6,8 @@ import Foundation
 /// `credHelpers` entry for the host wins over `credsStore`, which wins over `auths`.
 public struct CredentialStore: Sendable {
     public var files: [String]
+    /// Credentials given directly (`hoist login -u`), looked at before any file.
+    public var given: [String: Credentials] = [:]
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         var files: [String] = []
@@ -26,6 +28,7 @@ public struct CredentialStore: Sendable {
 
     /// Credentials for a registry host (`host[:port]`), or nil to go anonymous.
     public func credentials(for host: String) throws -> Credentials? {
+        if let given = given[host] { return given }
         let names = CredentialStore.keys(for: host)
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else { continue }

@@ -14,7 +14,7 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         self.insecure = insecure
     }
 
-    public var description: String { "\(host)/\(repository)" }
+    public var description: String { repository.isEmpty ? host : "\(host)/\(repository)" }
 }
 
 /// Where a reference's bytes come from, in the order to try: mirrors first, then the location.
