@@ -2,7 +2,8 @@
 """A small Bearer token issuer for docker-registry's `auth: token`, for tests on loopback.
 
 Grants every scope it is asked for to anyone (anonymous), as Docker Hub does for public pulls,
-and signs RS256 JWTs with the key whose certificate the registry trusts. Standard library plus
+except push to repositories under readonly/ (for missing-scope tests), and signs RS256 JWTs with
+the key whose certificate the registry trusts. Standard library plus
 the openssl CLI only.
 
     token-issuer.py DIR PORT      # DIR holds key.pem and cert.pem (made with openssl)
@@ -36,7 +37,8 @@ def token(scopes):
     for scope in scopes:
         kind, _, rest = scope.partition(":")
         name, _, actions = rest.rpartition(":")
-        access.append({"type": kind, "name": name, "actions": [a for a in actions.split(",") if a]})
+        granted = [a for a in actions.split(",") if a and not (a == "push" and name.startswith("readonly/"))]
+        access.append({"type": kind, "name": name, "actions": granted})
     now = int(time.time())
     header = {"typ": "JWT", "alg": "RS256", "kid": KID}
     claims = {"iss": ISSUER, "sub": "", "aud": SERVICE, "exp": now + 300, "nbf": now - 10, "iat": now,

@@ -85,6 +85,10 @@ public actor RegistryClient {
                 continue
             }
             if response.status == 401 {
+                let challenge = (response.headers["www-authenticate"] ?? []).compactMap(Challenge.init(header:)).first
+                if challenge?.parameters["error"] == "insufficient_scope" {
+                    throw RegistryError.unauthorized(endpoint: endpoint, detail: "insufficient_scope: the token service did not grant \(scopes.joined(separator: " ")); you may not \(action) here")
+                }
                 let detail = (try? credentials(for: endpoint.host)) != nil
                 ? "the registry refused the credentials for \(endpoint.host): wrong user name or password, or no access to this repository"
                 : "no credentials for \(endpoint.host)"
@@ -123,7 +127,7 @@ public actor RegistryClient {
             }
         } else if challenges.contains(where: { $0.scheme == "basic" }) {
             guard try credentials(for: endpoint.host) != nil else {
-                throw RegistryError.unauthorized(endpoint: endpoint, detail: "the registry wants a user name and password and there are none for \(endpoint.host)")
+                throw RegistryError.unauthorized(endpoint: endpoint, detail: "the registry wants a user name and password, and there are no credentials for \(endpoint.host)")
             }
             basicHosts.insert(endpoint.host)
         } else {

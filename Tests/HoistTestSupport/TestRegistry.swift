@@ -9,6 +9,8 @@ public final class TestRegistry: @unchecked Sendable {
     public var host: String { "127.0.0.1:\(port)" }
     public var dataDirectory: String { directory.path + "/data" }
     public var logFile: String { directory.path + "/registry.log" }
+    /// With basic auth: a certs.d tree trusting the registry's CA (for HOIST_CERTS_D, skopeo --cert-dir).
+    public var certsDirectory: String { directory.path + "/certs.d" }
     /// With token auth: one line per token issued, listing the scopes asked for.
     public var issuerLog: [String] {
         ((try? String(contentsOfFile: directory.path + "/issuer/issuer.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -16,14 +18,21 @@ public final class TestRegistry: @unchecked Sendable {
 
     /// With `tokenAuth`, the registry demands Bearer tokens from an issuer started beside it
     /// (Testdata/start-token-registry.sh) that grants anonymous requests what they ask for.
-    public init(tokenAuth: Bool = false) throws {
+    /// With `basicAuth`, HTTPS with a CA made at start (`certsDirectory` holds it for clients) and
+    /// htpasswd authentication for that user and password.
+    public init(tokenAuth: Bool = false, basicAuth: (user: String, password: String)? = nil) throws {
         directory = try TempDirectory("hoist-registry")
         var lastError: Error?
         for _ in 0..<5 {
             let port = TestRegistry.freePort()
-            let command = tokenAuth
-                ? [Paths.testdata + "/start-token-registry.sh", directory.path, "\(port)", "\(TestRegistry.freePort())", "\(getpid())"]
-                : [Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"]
+            let command: [String]
+            if let basicAuth {
+                command = [Paths.testdata + "/start-tls-registry.sh", directory.path, "\(port)", basicAuth.user, basicAuth.password, "\(getpid())"]
+            } else if tokenAuth {
+                command = [Paths.testdata + "/start-token-registry.sh", directory.path, "\(port)", "\(TestRegistry.freePort())", "\(getpid())"]
+            } else {
+                command = [Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"]
+            }
             do {
                 let out = try Shell.check(command)
                 self.port = port
