@@ -50,7 +50,7 @@ public final class TestRegistry: @unchecked Sendable {
     }
 
     /// A port the kernel just handed out, so it is very likely free.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
