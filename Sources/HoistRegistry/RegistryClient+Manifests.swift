@@ -6,6 +6,12 @@ public struct FetchedManifest: Sendable {
     public var bytes: [UInt8]
     public var mediaType: MediaType
     public var digest: Digest
+
+    public init(bytes: [UInt8], mediaType: MediaType, digest: Digest) {
+        self.bytes = bytes
+        self.mediaType = mediaType
+        self.digest = digest
+    }
 }
 
 /// A single-platform image: manifest and config, without any layer bytes.
@@ -110,5 +116,16 @@ extension RegistryClient {
             throw RegistryClient.failure(response, endpoint, action: "pushing the manifest")
         }
         return digest
+    }
+}
+
+extension RegistryClient {
+    /// The repository's tags (`GET /v2/NAME/tags/list`).
+    public func tags(_ endpoint: Endpoint) async throws -> [String] {
+        struct TagList: Decodable { var tags: [String]? }
+        let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/tags/list", scopes: [RegistryClient.pullScope(endpoint)],
+                                      action: "listing tags")
+        guard response.status == 200 else { throw RegistryClient.failure(response, endpoint, action: "listing tags") }
+        return (try? JSONDecoder().decode(TagList.self, from: Data(response.body)).tags) ?? []
     }
 }

@@ -9,12 +9,21 @@ struct Pusher {
 
     func push(_ image: AssembledImage, as tag: Reference) async throws {
         let target = try registry.resolver.pushEndpoint(for: tag)
-        var work = image.layers
-        work.append(LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store))
+        // The config is already in the store; its diffID slot is unused for a config.
+        try await pushBlobs(image.layers + [LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store)], to: target)
+        // A reference pinned by digest is pushed by digest; otherwise under its tag.
+        let putReference: String? = tag.digest != nil ? nil : (tag.tag ?? "latest")
+        let digest = try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: putReference)
+        log("pushed \(tag) (\(target)) \(digest)")
+    }
+
+    /// Makes every blob present in `target`, four at a time: HEAD ▸ mount (from the same registry)
+    /// ▸ upload, fetching a blob that lives elsewhere through the local store once.
+    func pushBlobs(_ blobs: [LayerRef], to target: Endpoint) async throws {
         let registry = self.registry
         let log = self.log
         try await withThrowingTaskGroup(of: Void.self) { group in
-            var pending = work.makeIterator()
+            var pending = blobs.makeIterator()
             func next() -> Bool {
                 guard let layer = pending.next() else { return false }
                 let descriptor = layer.descriptor
@@ -34,10 +43,6 @@ struct Pusher {
             for _ in 0..<4 { _ = next() }
             while try await group.next() != nil { _ = next() }
         }
-        // A reference pinned by digest is pushed by digest; otherwise under its tag.
-        let putReference: String? = tag.digest != nil ? nil : (tag.tag ?? "latest")
-        let digest = try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: putReference)
-        log("pushed \(tag) (\(target)) \(digest)")
     }
 }
 

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import HoistBuild
+import HoistOCI
+import HoistRegistry
+
+/// `hoist inspect REF [--raw] [--config]`, as `skopeo inspect`.
+struct Inspect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show an image's manifest, config or a summary of both.")
+
+    @Flag(help: "Print the manifest (or index) exactly as the registry stores it.")
+    var raw = false
+
+    @Flag(help: "Print the image config.")
+    var config = false
+
+    @Option(help: "The platform to look at in an index (default: this machine's).")
+    var platform: String?
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The image: REF or docker://REF.")
+    var reference: String
+
+    func run() async throws {
+        do {
+            let client = try registry.client()
+            let text = reference.hasPrefix("docker://") ? String(reference.dropFirst(9)) : reference
+            let ref = try Reference(parsing: text)
+            let endpoint = try client.resolver.pullEndpoints(for: ref, shortName: EndpointResolver.isShortName(text))[0]
+            let top = try await client.manifest(endpoint, reference: ref.withDefaultTag.manifestReference)
+            if raw, !config {
+                FileHandle.standardOutput.write(Data(top.bytes))
+                return
+            }
+            let image = try await client.resolve(ref, shortName: EndpointResolver.isShortName(text), platform: try platform.map(Platform.init(parsing:)) ?? .host)
+            let configBytes = try client.store.read(image.manifest.config.digest)
+            if config {
+                FileHandle.standardOutput.write(Data(raw ? configBytes : try prettyJSON(configBytes)))
+                if !raw { print() }
+                return
+            }
+            var summary: [String: Any] = [
+                "Name": "\(image.endpoint.host)/\(image.endpoint.repository)",
+                "Digest": top.digest.description,
+                "Architecture": image.config.architecture,
+                "Os": image.config.os,
+                "Layers": image.manifest.layers.map(\.digest.description),
+                "Env": image.config.config?.env ?? [],
+                "Labels": image.config.config?.labels ?? NSNull(),
+                "RepoTags": (try? await client.tags(image.endpoint)) ?? [],
+            ]
+            if let created = image.config.created { summary["Created"] = created }
+            if let variant = image.config.variant { summary["Variant"] = variant }
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        } catch {
+            reportFailure(error)
+            throw ExitCode.failure
+        }
+    }
+
+    private func prettyJSON(_ bytes: [UInt8]) throws -> [UInt8] {
+        let object = try JSONSerialization.jsonObject(with: Data(bytes))
+        return Array(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
+    }
+}
