@@ -42,25 +42,109 @@ extension RegistryClient {
         return response.status == 200
     }
 
-    /// Monolithic upload: POST to open a session, PUT the bytes with `?digest=`.
+    /// Uploads from the store: one PUT below the host's chunk threshold, PATCH chunks above it.
+    /// A session the registry lost (404/400 on the final PUT) is started over once.
     func upload(_ digest: Digest, size: Int64, to endpoint: Endpoint, location: String?) async throws -> Int64 {
         var location = location
-        let scopes = [RegistryClient.pushScope(endpoint)]
+        for attempt in 1...2 {
+            do {
+                let start = try await uploadSession(endpoint, given: location)
+                return size > chunking.threshold(for: endpoint.host)
+                    ? try await uploadChunked(digest, size: size, to: endpoint, location: start)
+                    : try await uploadMonolithic(digest, size: size, to: endpoint, location: start)
+            } catch let error as RegistryError {
+                guard attempt == 1, case let .server(_, status, _, _, _) = error, status == 404 || status == 400 else { throw error }
+                location = nil
+            }
+        }
+        preconditionFailure("unreachable: the loop returns or throws")
+    }
+
+    /// The absolute URL of an upload session: the one the registry already opened, or a new one.
+    func uploadSession(_ endpoint: Endpoint, given: String?) async throws -> String {
+        var location = given
         if location == nil {
-            let response = try await send(.post, endpoint, "/v2/\(endpoint.repository)/blobs/uploads/", scopes: scopes)
+            let response = try await send(.post, endpoint, "/v2/\(endpoint.repository)/blobs/uploads/", scopes: [RegistryClient.pushScope(endpoint)],
+                                          action: "starting an upload")
             guard response.status == 202, let l = response.header("location") else {
                 throw RegistryClient.failure(response, endpoint, action: "starting an upload")
             }
             location = l
         }
-        var url = location!
-        if url.hasPrefix("/") { url = try await baseURL(endpoint) + url }
-        url += (url.contains("?") ? "&" : "?") + "digest=\(digest)"
-        let response = try await send(.put, endpoint, url, headers: [("Content-Type", "application/octet-stream")],
-                                      body: .file(path: store.path(for: digest), size: size), scopes: scopes)
-        guard response.status == 201 else {
-            throw RegistryClient.failure(response, endpoint, action: "uploading blob \(digest)")
-        }
+        return try await absolute(location!, endpoint)
+    }
+
+    func absolute(_ location: String, _ endpoint: Endpoint) async throws -> String {
+        location.hasPrefix("/") ? try await baseURL(endpoint) + location : location
+    }
+
+    static func withDigest(_ url: String, _ digest: Digest) -> String {
+        url + (url.contains("?") ? "&" : "?") + "digest=\(digest)"
+    }
+
+    /// POST (done) ▸ PUT all the bytes with `?digest=`.
+    func uploadMonolithic(_ digest: Digest, size: Int64, to endpoint: Endpoint, location: String) async throws -> Int64 {
+        let response = try await send(.put, endpoint, RegistryClient.withDigest(location, digest), headers: [("Content-Type", "application/octet-stream")],
+                                      body: .file(path: store.path(for: digest), size: size), scopes: [RegistryClient.pushScope(endpoint)],
+                                      action: "uploading blob \(digest)")
+        guard response.status == 201 else { throw RegistryClient.failure(response, endpoint, action: "uploading blob \(digest)") }
         return response.bytesUploaded
     }
+
+    /// PATCH chunks with `Content-Range`, following each new `Location`; after a failed chunk the
+    /// registry is asked how much it has (`Range: 0-N`) and the upload goes on from there; the final
+    /// PUT carries only the digest.
+    func uploadChunked(_ digest: Digest, size: Int64, to endpoint: Endpoint, location start: String) async throws -> Int64 {
+        let scopes = [RegistryClient.pushScope(endpoint)]
+        let chunk = chunking.chunkSize
+        var location = start
+        var offset: Int64 = 0
+        var sent: Int64 = 0
+        var recoveries = 0
+        while offset < size {
+            let n = min(chunk, size - offset)
+            let response = try await send(.patch, endpoint, location,
+                                          headers: [("Content-Type", "application/octet-stream"), ("Content-Range", "\(offset)-\(offset + n - 1)")],
+                                          body: .file(path: store.path(for: digest), offset: offset, size: n), scopes: scopes,
+                                          action: "uploading a chunk of blob \(digest)")
+            if response.status == 202 {
+                location = try await absolute(response.header("location") ?? location, endpoint)
+                offset += n
+                sent += response.bytesUploaded
+                continue
+            }
+            recoveries += 1
+            guard recoveries <= retry.attempts else { throw RegistryClient.failure(response, endpoint, action: "uploading blob \(digest) in chunks") }
+            offset = try await uploadedSoFar(location, endpoint)
+        }
+        let response = try await send(.put, endpoint, RegistryClient.withDigest(location, digest), scopes: scopes,
+                                      action: "finishing the upload of blob \(digest)")
+        guard response.status == 201 else { throw RegistryClient.failure(response, endpoint, action: "finishing the upload of blob \(digest)") }
+        return sent
+    }
+
+    /// How many bytes an upload session holds, from the registry's `Range: 0-N`.
+    func uploadedSoFar(_ location: String, _ endpoint: Endpoint) async throws -> Int64 {
+        let response = try await send(.get, endpoint, location, scopes: [RegistryClient.pushScope(endpoint)], action: "checking an upload")
+        guard response.status == 204 || response.status == 202 else {
+            throw RegistryClient.failure(response, endpoint, action: "checking an upload")
+        }
+        guard let range = response.header("range"), let end = range.split(separator: "-").last.flatMap({ Int64($0) }) else { return 0 }
+        return end + 1
+    }
+}
+
+/// When uploads go in chunks: above `threshold` bytes (per host if given), `chunkSize` at a time.
+public struct ChunkingPolicy: Sendable {
+    public var defaultThreshold: Int64 = 256 << 20
+    public var thresholds: [String: Int64] = [:]
+    public var chunkSize: Int64 = 32 << 20
+
+    public init(defaultThreshold: Int64 = 256 << 20, thresholds: [String: Int64] = [:], chunkSize: Int64 = 32 << 20) {
+        self.defaultThreshold = defaultThreshold
+        self.thresholds = thresholds
+        self.chunkSize = chunkSize
+    }
+
+    func threshold(for host: String) -> Int64 { thresholds[host] ?? defaultThreshold }
 }

@@ -11,6 +11,7 @@ public actor RegistryClient {
     let credentialStore: CredentialStore
     let certificates: CertificateDirectories
     let retry: RetryPolicy
+    let chunking: ChunkingPolicy
     /// Hosts named by `--insecure-registry`: plain HTTP and unverified TLS allowed.
     let insecureHosts: Set<String>
     /// `https` or `http` per host, learnt by pinging `/v2/`.
@@ -26,7 +27,8 @@ public actor RegistryClient {
 
     public init(conf: RegistriesConf, store: ContentStore, transport: HTTPTransport = CurlTransport(),
                 credentials: CredentialStore = CredentialStore(), certificates: CertificateDirectories = CertificateDirectories(),
-                insecureHosts: Set<String> = [], retry: RetryPolicy = .fromEnvironment()) {
+                insecureHosts: Set<String> = [], retry: RetryPolicy = .fromEnvironment(), chunking: ChunkingPolicy = ChunkingPolicy()) {
+        self.chunking = chunking
         self.transport = transport
         self.store = store
         resolver = EndpointResolver(conf: conf)

@@ -95,3 +95,28 @@ import Testing
         }
     }
 }
+
+@Suite struct ChunkedUploadTests {
+    @Test func largeBlobsGoInPatchChunksAndARefusedChunkIsSentAgain() async throws {
+        let fixtures = try Fixtures.shared()
+        let target = try TestRegistry()
+        let proxy = try FaultProxy(upstream: target)
+        let root = try TempDirectory("hoist-chunks")
+        let client = RegistryClient(conf: RegistriesConf(), store: try ContentStore(root: URL(fileURLWithPath: root.path)),
+                                    retry: RetryPolicy(attempts: 4, baseDelay: 0.01, maxDelay: 0.05),
+                                    chunking: ChunkingPolicy(defaultThreshold: 100_000, chunkSize: 256 << 10))
+        let image = try await client.resolve(try Reference(parsing: "\(fixtures.registry.host)/library/nginx:latest"), shortName: false, platform: .host)
+        let layer = image.manifest.layers[0]
+        try await client.fetchBlob(layer, from: image.endpoint)
+        try proxy.setRules([["id": "patch", "method": "PATCH", "path": "/blobs/uploads/", "action": "status", "status": 503, "times": 1]])
+
+        let destination = Endpoint(host: proxy.host, repository: "chunked/app", insecure: false)
+        let outcome = try await client.pushBlob(layer, to: destination, mountFrom: nil)
+        #expect(outcome == .uploaded(bytes: layer.size))
+        let patches = proxy.log.filter { $0.hasPrefix("PATCH ") }
+        #expect(patches.count == Int((layer.size + (256 << 10) - 1) / (256 << 10)) + 1, "one PATCH per chunk, one sent again: \(patches)")
+        #expect(patches.first?.hasSuffix("-> 503") == true)
+        try Shell.check(["curl", "-fsS", "http://\(target.host)/v2/chunked/app/blobs/\(layer.digest)", "-o", root.path + "/check"])
+        #expect(try Shell.check(["sha256sum", root.path + "/check"]).hasPrefix(layer.digest.encoded))
+    }
+}
