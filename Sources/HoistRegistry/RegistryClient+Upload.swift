@@ -148,3 +148,39 @@ public struct ChunkingPolicy: Sendable {
 
     func threshold(for host: String) -> Int64 { thresholds[host] ?? defaultThreshold }
 }
+
+extension RegistryClient {
+    /// Copies a blob from one registry to another without landing on disk: the download feeds the
+    /// upload as it arrives, hashed on the way; a digest or size mismatch aborts the upload, and the
+    /// registry checks `?digest=` too, so nothing corrupt is ever committed.
+    public func streamBlob(_ descriptor: Descriptor, from source: Endpoint, to target: Endpoint) async throws -> BlobPushOutcome {
+        let location = try await uploadSession(target, given: nil)
+        let stream = BlobStream()
+        let url = RegistryClient.withDigest(location, descriptor.digest)
+        async let upload = send(.put, target, url, headers: [("Content-Type", "application/octet-stream")],
+                                body: .stream(stream, size: descriptor.size), scopes: [RegistryClient.pushScope(target)],
+                                action: "uploading blob \(descriptor.digest)")
+        do {
+            let download = try await send(.get, source, "/v2/\(source.repository)/blobs/\(descriptor.digest)", scopes: [RegistryClient.pullScope(source)],
+                                          sink: stream, followRedirects: true, action: "downloading blob \(descriptor.digest)")
+            guard download.status == 200 else {
+                stream.fail()
+                _ = try? await upload
+                throw RegistryClient.failure(download, source, action: "downloading blob \(descriptor.digest)")
+            }
+            guard stream.finish(expected: descriptor.digest, size: descriptor.size) else {
+                _ = try? await upload
+                throw RegistryError.badResponse(endpoint: source, detail: "blob \(descriptor.digest) arrived with other bytes than its digest names; nothing was committed")
+            }
+            record(download: descriptor.digest, bytes: download.bytesDownloaded)
+        } catch {
+            stream.fail()
+            _ = try? await upload
+            throw error
+        }
+        let response = try await upload
+        guard response.status == 201 else { throw RegistryClient.failure(response, target, action: "uploading blob \(descriptor.digest)") }
+        record(upload: descriptor.digest, bytes: response.bytesUploaded)
+        return .uploaded(bytes: response.bytesUploaded)
+    }
+}

@@ -75,13 +75,13 @@ public actor RegistryClient {
             do {
                 response = try await transport.perform(request, sink: sink)
             } catch let error as TransportError {
-                if sink == nil, let wait = retry.delay(after: attempt, retryAfter: nil) {
+                if sink == nil, body.isReplayable, let wait = retry.delay(after: attempt, retryAfter: nil) {
                     try await Task.sleep(for: .seconds(wait))
                     continue
                 }
                 throw RegistryError.unreachable(host: endpoint.host, detail: "\(error)")
             }
-            if response.status == 401, !reauthenticated {
+            if response.status == 401, !reauthenticated, body.isReplayable {
                 reauthenticated = true
                 try await answerChallenge(response, endpoint, scopes: scopes)
                 continue
@@ -96,7 +96,7 @@ public actor RegistryClient {
                 : "no credentials for \(endpoint.host)"
                 throw RegistryError.unauthorized(endpoint: endpoint, detail: detail)
             }
-            if RetryPolicy.isRetryable(response.status) {
+            if RetryPolicy.isRetryable(response.status), body.isReplayable {
                 let asked = RetryPolicy.retryAfter(response.header("retry-after"))
                 if response.status == 429, let asked, asked > retry.maxRetryAfter {
                     throw RegistryError.rateLimited(endpoint: endpoint, retryAfter: Int(asked), action: action)

@@ -74,3 +74,23 @@ import Testing
         expectOneLineError(missing, ["library/nginx:nope not found"])
     }
 }
+
+@Suite struct TransferFaultTests {
+    @Test func aCorruptedStreamBetweenRegistriesIsNeverCommitted() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let proxy = try FaultProxy(upstream: h.fixtures.registry)
+        let other = try TestRegistry()
+        let layers = try Shell.check(["skopeo", "inspect", "--tls-verify=false", "docker://\(h.fixtures.registry.host)/library/nginx:latest"])
+        let big = ((try JSONSerialization.jsonObject(with: Data(layers.utf8)) as! [String: Any])["Layers"] as! [String])[0]
+        try proxy.setRules([["id": "flip", "method": "GET", "path": "/blobs/\(big)", "action": "flip", "times": 1]])
+        let result = try h.hoist(["copy", "docker://\(proxy.host)/library/nginx:latest", "docker://\(other.host)/copied/nginx:1"],
+                                 environment: ["HOIST_RETRY_BASE_MS": "10"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(proxy.log.filter { $0.contains("/blobs/\(big)") }.count == 2, "the corrupted stream was abandoned and the blob fetched again: \(proxy.log)")
+        // The copy reads back whole: skopeo verifies every blob against its digest.
+        let out = try TempDirectory("hoist-readback")
+        try Shell.check(["skopeo", "copy", "-q", "--src-tls-verify=false", "docker://\(other.host)/copied/nginx:1", "oci:\(out.path)/l:x"])
+        #expect(try Shell.check(["sha256sum", out.path + "/l/blobs/sha256/" + big.dropFirst(7)]).hasPrefix(String(big.dropFirst(7))))
+        try expectStoreConsistent(h.root.path)
+    }
+}

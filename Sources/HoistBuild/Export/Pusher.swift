@@ -29,14 +29,19 @@ struct Pusher {
                 let descriptor = layer.descriptor
                 group.addTask {
                     var mountFrom: Endpoint?
+                    var streamed: BlobPushOutcome?
                     if case let .remote(origin) = layer.source, origin.host == target.host {
                         mountFrom = origin
                     } else if !registry.store.contains(descriptor.digest), try await !registry.blobExists(descriptor.digest, in: target) {
-                        // Another registry or a local layout holds it: the bytes come through here once.
-                        try await layer.localize(using: registry)
+                        if case let .remote(origin) = layer.source {
+                            // Another registry holds it: stream it across; through the store if that fails.
+                            streamed = try? await registry.streamBlob(descriptor, from: origin, to: target)
+                        }
+                        if streamed == nil { try await layer.localize(using: registry) }
                     }
-                    let outcome = try await registry.pushBlob(descriptor, to: target, mountFrom: mountFrom)
-                    log("  \(descriptor.digest.encoded.prefix(12)): \(describe(outcome))")
+                    var outcome = streamed
+                    if outcome == nil { outcome = try await registry.pushBlob(descriptor, to: target, mountFrom: mountFrom) }
+                    log("  \(descriptor.digest.encoded.prefix(12)): \(describe(outcome!))")
                 }
                 return true
             }

@@ -32,6 +32,7 @@ public final class CurlTransport: HTTPTransport {
         var uploadOffset = 0
         var uploadFile: Int32 = -1
         var uploadRemaining: Int64 = 0
+        var uploadStream: BlobStream?
 
         init(handle: OpaquePointer, sink: BodySink?) {
             self.handle = handle
@@ -95,6 +96,9 @@ public final class CurlTransport: HTTPTransport {
             }
             exchange.uploadRemaining = size
             uploadSize = size
+        case let .stream(stream, size):
+            exchange.uploadStream = stream
+            uploadSize = size
         }
         if request.method == .post {
             hoist_curl_set_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(uploadSize))
@@ -105,6 +109,10 @@ public final class CurlTransport: HTTPTransport {
             hoist_curl_set_data_fn(handle, CURLOPT_READFUNCTION) { buffer, size, count, userdata in
                 let exchange = Unmanaged<Exchange>.fromOpaque(userdata!).takeUnretainedValue()
                 let capacity = size * count
+                if let stream = exchange.uploadStream {
+                    let n = stream.read(into: UnsafeMutableRawPointer(buffer!), capacity: capacity)
+                    return n < 0 ? Int(CURL_READFUNC_ABORT) : n
+                }
                 if exchange.uploadFile >= 0 {
                     let n = read(exchange.uploadFile, buffer, Int(min(Int64(capacity), exchange.uploadRemaining)))
                     if n < 0 { return Int(CURL_READFUNC_ABORT) }

@@ -7,6 +7,10 @@ public struct HTTPRequest: Sendable {
         case bytes([UInt8])
         /// `size` bytes of a file from `offset`, streamed from disk (a layer blob), never loaded whole.
         case file(path: String, offset: Int64 = 0, size: Int64)
+        /// `size` bytes as another transfer delivers them; can be sent only once.
+        case stream(BlobStream, size: Int64)
+
+        var isReplayable: Bool { if case .stream = self { false } else { true } }
     }
 
     public var method: Method
