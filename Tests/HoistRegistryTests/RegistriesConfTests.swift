@@ -48,6 +48,14 @@ struct RegistriesConfTests {
         #expect(EndpointResolver.isShortName("user/app") && !EndpointResolver.isShortName("localhost/app") && !EndpointResolver.isShortName("a.io/b"))
     }
 
+    @Test func shortNameAliasesPointAtOneRepository() throws {
+        let conf = try RegistriesConf(parsing: text + "\n[aliases]\n\"app\" = \"quay.io/team/app\"\n", source: "test.conf")
+        let resolver = EndpointResolver(conf: conf)
+        #expect(try resolver.pullEndpoints(for: try Reference(parsing: "app:1"), shortName: true).map(\.description) == ["quay.io/team/app"])
+        #expect(try resolver.pullEndpoints(for: try Reference(parsing: "docker.io/library/app"), shortName: false).map(\.description)
+            == ["mirror.example:5000/library/app", "127.0.0.1:5000/library/app"], "a qualified name ignores aliases")
+    }
+
     @Test func blockedPrefixIsRefusedWithTheFileName() throws {
         let resolver = EndpointResolver(conf: try RegistriesConf(parsing: text, source: "test.conf"))
         do {

@@ -56,3 +56,42 @@ import Testing
         expectOneLineError(result, ["\(registry.host)/readonly/app", "insufficient_scope", "repository:readonly/app:pull,push"])
     }
 }
+
+@Suite struct CredentialSourceCommandTests {
+    @Test func aCredentialHelperWinsOverAuthsAndCopyWorksOverHTTPS() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let registry = try TestRegistry(basicAuth: ("alice", "s3cret"))
+        let bin = try TempDirectory("hoist-helper")
+        let helper = try bin.file("docker-credential-hoisttest", """
+            #!/bin/sh
+            [ "$1" = get ] || exit 1
+            read server
+            printf '{"ServerURL":"%s","Username":"alice","Secret":"s3cret"}' "$server"
+
+            """)
+        chmod(helper, 0o755)
+        let config = try TempDirectory("hoist-docker-config")
+        let wrong = "YWxpY2U6d3Jvbmc="  // alice:wrong, which the helper must override
+        _ = try config.file("config.json", #"{"auths":{"\#(registry.host)":{"auth":"\#(wrong)"}},"credHelpers":{"\#(registry.host)":"hoisttest"}}"#)
+        let env = ["HOIST_CERTS_D": registry.certsDirectory, "DOCKER_CONFIG": config.path,
+                   "PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+        let into = try h.hoist(["copy", "docker://\(h.fixtures.registry.host)/library/nginx:latest", "docker://\(registry.host)/team/nginx:1"], environment: env)
+        #expect(into.status == 0, "\(into.stderr)")
+        let out = try TempDirectory("hoist-copy-out")
+        let back = try h.hoist(["copy", "docker://\(registry.host)/team/nginx:1", "oci:\(out.path)/layout:1"], environment: env)
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout == into.stdout, "the same manifest digest both ways")
+    }
+
+    @Test func copyWithinATokenRegistryMountsWithBothScopes() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let registry = try TestRegistry(tokenAuth: true)
+        let first = try h.hoist(["copy", "docker://\(h.fixtures.registry.host)/library/nginx:latest", "docker://\(registry.host)/team/nginx:1"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try h.hoist(["copy", "docker://\(registry.host)/team/nginx:1", "docker://\(registry.host)/other/nginx:1"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == first.stdout)
+        #expect(registry.issuerLog.contains { $0.contains("repository:other/nginx:pull,push") && $0.contains("repository:team/nginx:pull") })
+        #expect(registry.accessLog(containing: "/v2/other/nginx/blobs/uploads/?mount=").count >= 2)
+    }
+}

@@ -27,7 +27,11 @@ public struct EndpointResolver: Sendable {
     /// so unqualified-search-registries apply.
     public func pullEndpoints(for reference: Reference, shortName: Bool) throws -> [Endpoint] {
         var names = [reference.name]
-        if shortName, !conf.unqualifiedSearchRegistries.isEmpty {
+        let bareName = reference.path.hasPrefix("library/") ? String(reference.path.dropFirst(8)) : reference.path
+        if shortName, let alias = conf.aliases[bareName] ?? conf.aliases[reference.path] {
+            // An alias names the one place a short name means; search registries do not apply.
+            names = [alias]
+        } else if shortName, !conf.unqualifiedSearchRegistries.isEmpty {
             let bare = reference.path.hasPrefix("library/") ? String(reference.path.dropFirst(8)) : reference.path
             names = conf.unqualifiedSearchRegistries.map { registry in
                 registry == Reference.dockerHub ? "\(registry)/\(reference.path)" : "\(registry)/\(bare)"

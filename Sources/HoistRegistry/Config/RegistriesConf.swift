@@ -18,6 +18,8 @@ public struct RegistriesConf: Sendable, Equatable {
     }
 
     public var unqualifiedSearchRegistries: [String] = []
+    /// `[aliases]`: short names that stand for a fully qualified repository (`"app" = "ghcr.io/org/app"`).
+    public var aliases: [String: String] = [:]
     public var registries: [Registry] = []
     /// Where it was read from, for messages; nil when no file was found.
     public var source: String?
@@ -32,6 +34,9 @@ public struct RegistriesConf: Sendable, Equatable {
         }
         if case let .array(list)? = root["unqualified-search-registries"] {
             unqualifiedSearchRegistries = list.compactMap { if case let .string(s) = $0 { s } else { nil } }
+        }
+        if case let .table(table)? = root["aliases"] {
+            for (name, value) in table { if case let .string(target) = value { aliases[name] = target } }
         }
         if case let .tables(tables)? = root["registry"] {
             for t in tables {
