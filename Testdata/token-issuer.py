@@ -67,6 +67,24 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_POST(self):
+        """OAuth2 refresh grant (Docker's identity tokens): only the refresh token "hoist-identity-token"."""
+        length = int(self.headers.get("Content-Length", "0"))
+        form = parse_qs(self.rfile.read(length).decode())
+        if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != ["hoist-identity-token"]:
+            self.send_response(401)
+            self.end_headers()
+            return
+        scopes = " ".join(form.get("scope", [])).split()
+        with open(f"{DIR}/issuer.log", "a") as log:
+            log.write("oauth2 " + " ".join(scopes) + "\n")
+        body = json.dumps({"access_token": token(scopes), "expires_in": 300}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 

@@ -95,3 +95,22 @@ import Testing
         #expect(registry.accessLog(containing: "/v2/other/nginx/blobs/uploads/?mount=").count >= 2)
     }
 }
+
+@Suite struct IdentityTokenCommandTests {
+    @Test func anIdentityTokenIsExchangedWithAnOAuth2RefreshGrant() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let registry = try TestRegistry(tokenAuth: true)
+        let config = try TempDirectory("hoist-docker-config")
+        _ = try config.file("config.json", #"{"auths":{"\#(registry.host)":{"identitytoken":"hoist-identity-token"}}}"#)
+        let result = try h.hoist(["copy", "docker://\(h.fixtures.registry.host)/library/busybox:latest", "docker://\(registry.host)/team/busybox:1"],
+                                 environment: ["DOCKER_CONFIG": config.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(registry.issuerLog.contains { $0.hasPrefix("oauth2 ") && $0.contains("repository:team/busybox:pull,push") }, "\(registry.issuerLog)")
+
+        _ = try config.file("config.json", #"{"auths":{"\#(registry.host)":{"identitytoken":"revoked"}}}"#)
+        let refused = try h.hoist(["copy", "docker://\(h.fixtures.registry.host)/library/busybox:latest", "docker://\(registry.host)/team/busybox:2"],
+                                  environment: ["DOCKER_CONFIG": config.path])
+        expectOneLineError(refused, ["refused the credentials for \(registry.host)"])
+        #expect(!refused.stderr.contains("revoked"), "secrets are never printed")
+    }
+}
