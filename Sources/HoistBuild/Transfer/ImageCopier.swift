@@ -32,17 +32,18 @@ public struct ImageCopier {
             let tag: String? = reference.digest != nil ? nil : (reference.tag ?? "latest")
             try await registry.putManifest(image.root.bytes, mediaType: image.root.mediaType, to: target, tag: tag)
         case let .layout(path, tag):
-            try await writeLayout(image, to: path, tag: tag)
+            try await writeLayout(image, to: path, annotations: tag.map { ["org.opencontainers.image.ref.name": $0] })
         case let .archive(path, tag):
             let dir = scratch + "/out"
-            try await writeLayout(image, to: dir, tag: tag)
+            try await writeLayout(image, to: dir, annotations: tag.map { ["org.opencontainers.image.ref.name": $0] })
             try await Blocking.run { try ImageCopier.tarLayout(dir, to: path) }
         }
         return image.root.digest
     }
 
-    /// Adds the image to an OCI layout directory (made if absent); `index.json` is replaced last.
-    func writeLayout(_ image: SourceImage, to path: String, tag: String?) async throws {
+    /// Adds the image to an OCI layout directory (made if absent) under the `annotations` of its
+    /// index entry (a `ref.name` replaces an older entry of that name); `index.json` is replaced last.
+    func writeLayout(_ image: SourceImage, to path: String, annotations: [String: String]?) async throws {
         let blobs = path + "/blobs/sha256"
         try FileManager.default.createDirectory(atPath: blobs, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: path + "/oci-layout") {
@@ -60,9 +61,11 @@ public struct ImageCopier {
         }
         var index = (FileManager.default.contents(atPath: path + "/index.json")).flatMap { try? CanonicalJSON.decode(Index.self, from: Array($0)) }
             ?? Index(mediaType: .ociIndex, manifests: [])
-        if let tag { index.manifests.removeAll { $0.annotations?["org.opencontainers.image.ref.name"] == tag } }
+        if let name = annotations?["org.opencontainers.image.ref.name"] {
+            index.manifests.removeAll { $0.annotations?["org.opencontainers.image.ref.name"] == name }
+        }
         index.manifests.append(Descriptor(mediaType: image.root.mediaType, digest: image.root.digest, size: Int64(image.root.bytes.count),
-                                          annotations: tag.map { ["org.opencontainers.image.ref.name": $0] }))
+                                          annotations: annotations))
         try ImageCopier.write(try CanonicalJSON.encode(index), at: path + "/index.json")
     }
 

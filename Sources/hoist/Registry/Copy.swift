@@ -10,8 +10,7 @@ struct Copy: AsyncParsableCommand {
     @Flag(help: "Copy every platform of an index, and the index itself.")
     var all = false
 
-    @Option(help: "The platform to copy from an index (default: this machine's).")
-    var platform: String?
+    @OptionGroup var platform: PlatformOption
 
     @OptionGroup var registry: RegistryOptions
 
@@ -26,7 +25,7 @@ struct Copy: AsyncParsableCommand {
             let from = try ImageLocation(parsing: source)
             let to = try ImageLocation(parsing: destination)
             let copier = ImageCopier(registry: try registry.client()) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            let digest = try await copier.copy(from: from, to: to, platform: try platform.map(Platform.init(parsing:)) ?? .host, all: all)
+            let digest = try await copier.copy(from: from, to: to, platform: try platform.value(), all: all)
             print(digest)
         } catch {
             reportFailure(error)

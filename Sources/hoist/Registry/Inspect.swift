@@ -14,8 +14,7 @@ struct Inspect: AsyncParsableCommand {
     @Flag(help: "Print the image config.")
     var config = false
 
-    @Option(help: "The platform to look at in an index (default: this machine's).")
-    var platform: String?
+    @OptionGroup var platform: PlatformOption
 
     @OptionGroup var registry: RegistryOptions
 
@@ -25,15 +24,15 @@ struct Inspect: AsyncParsableCommand {
     func run() async throws {
         do {
             let client = try registry.client()
-            let text = reference.hasPrefix("docker://") ? String(reference.dropFirst(9)) : reference
-            let ref = try Reference(parsing: text)
-            let endpoint = try client.resolver.pullEndpoints(for: ref, shortName: EndpointResolver.isShortName(text))[0]
+            let argument = try ImageArgument(reference)
+            let ref = argument.reference
+            let endpoint = try client.resolver.pullEndpoints(for: ref, shortName: argument.shortName)[0]
             let top = try await client.manifest(endpoint, reference: ref.withDefaultTag.manifestReference)
             if raw, !config {
                 FileHandle.standardOutput.write(Data(top.bytes))
                 return
             }
-            let image = try await client.resolve(ref, shortName: EndpointResolver.isShortName(text), platform: try platform.map(Platform.init(parsing:)) ?? .host)
+            let image = try await client.resolve(ref, shortName: argument.shortName, platform: try platform.value())
             let configBytes = try client.store.read(image.manifest.config.digest)
             if config {
                 FileHandle.standardOutput.write(Data(raw ? configBytes : try prettyJSON(configBytes)))

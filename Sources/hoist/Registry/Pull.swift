@@ -9,8 +9,7 @@ import HoistRegistry
 struct Pull: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Pull an image into the local store.")
 
-    @Option(help: "The platform to pull from an index (default: this machine's).")
-    var platform: String?
+    @OptionGroup var platform: PlatformOption
 
     @OptionGroup var registry: RegistryOptions
 
@@ -20,10 +19,9 @@ struct Pull: AsyncParsableCommand {
     func run() async throws {
         do {
             let client = try registry.client()
-            let text = reference.hasPrefix("docker://") ? String(reference.dropFirst(9)) : reference
-            let ref = try Reference(parsing: text)
-            let image = try await client.resolve(ref, shortName: EndpointResolver.isShortName(text),
-                                                 platform: try platform.map(Platform.init(parsing:)) ?? .host)
+            let argument = try ImageArgument(reference)
+            let ref = argument.reference
+            let image = try await client.resolve(ref, shortName: argument.shortName, platform: try platform.value())
             for layer in image.manifest.layers { try await client.fetchBlob(layer, from: image.endpoint) }
             let size = client.store.size(of: image.manifestDigest) ?? 0
             try LocalImages(root: client.store.root).record(ref.withDefaultTag, manifest: Descriptor(mediaType: image.manifest.mediaType ?? .ociManifest, digest: image.manifestDigest, size: size))

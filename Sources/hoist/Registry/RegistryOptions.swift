@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HoistBuild
 import HoistContent
+import HoistOCI
 import HoistRegistry
 
 /// Flags every command that talks to registries shares.
@@ -15,5 +16,26 @@ struct RegistryOptions: ParsableArguments {
     func client(credentials: CredentialStore = CredentialStore()) throws -> RegistryClient {
         RegistryClient(conf: try RegistriesConf.load(explicitPath: registriesConf), store: try ContentStore(root: HoistPaths.root()),
                        credentials: credentials, insecureHosts: Set(insecureRegistry))
+    }
+}
+
+/// `--platform` for commands that pick one image out of an index.
+struct PlatformOption: ParsableArguments {
+    @Option(help: "The platform to use from an index (default: this machine's).")
+    var platform: String?
+
+    func value() throws -> Platform { try platform.map(Platform.init(parsing:)) ?? .host }
+}
+
+/// An image argument as docker and skopeo take it: `REF` or `docker://REF`.
+struct ImageArgument {
+    let reference: Reference
+    /// No registry was named, so registries.conf's search list and aliases apply.
+    let shortName: Bool
+
+    init(_ text: String) throws {
+        let bare = text.hasPrefix("docker://") ? String(text.dropFirst("docker://".count)) : text
+        reference = try Reference(parsing: bare)
+        shortName = EndpointResolver.isShortName(bare)
     }
 }
