@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CZlib", "CZstd"]),
         .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers"]),
         .executableTarget(name: "hoist", dependencies: [
-            "HoistBuild",
+            "HoistBuild", "HoistLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 import HoistOCI
 
 /// Everything `hoist assemble` was asked to do.
@@ -19,8 +20,13 @@ public struct BuildOptions: Sendable {
     public var insecureRegistries: Set<String> = []
     /// `--build-context NAME=VALUE`.
     public var namedContexts: [String: NamedContext] = [:]
-    /// Fixes `created` and history times; from `SOURCE_DATE_EPOCH` unless given.
+    /// Fixes `created` and history times and clamps file mtimes; from `SOURCE_DATE_EPOCH` unless given.
     public var sourceDateEpoch: Int?
+    /// `--iidfile`: where to write the image ID (the config digest).
+    public var iidFile: String?
+    /// `--metadata-file`: buildx's JSON keys about the result.
+    public var metadataFile: String?
+    public var compression: LayerCompression = .gzip
     public var root: URL
 
     public init(contextDirectory: String, root: URL) {
@@ -30,9 +36,25 @@ public struct BuildOptions: Sendable {
 }
 
 /// `--output type=…,dest=…`, as buildx spells it.
-public enum OutputSpec: Sendable, Equatable {
+public enum OutputSpec: Sendable, Equatable, CustomStringConvertible {
     case registry
     case ociArchive(dest: String)
+    /// `type=docker,dest=FILE.tar`: what `docker load` reads (manifest.json with RepoTags).
+    case dockerArchive(dest: String)
+    /// `type=local,dest=DIR`: the merged root filesystem, written out.
+    case local(dest: String)
+    /// `type=tar,dest=FILE`: the merged root filesystem as one tar.
+    case tar(dest: String)
+
+    public var description: String {
+        switch self {
+        case .registry: "registry"
+        case let .ociArchive(dest): "OCI archive \(dest)"
+        case let .dockerArchive(dest): "docker archive \(dest)"
+        case let .local(dest): "root filesystem into \(dest)"
+        case let .tar(dest): "root filesystem tar \(dest)"
+        }
+    }
 
     public init(parsing text: String) throws {
         var fields: [String: String] = [:]
@@ -43,11 +65,18 @@ public enum OutputSpec: Sendable, Equatable {
         }
         switch fields["type"] {
         case "registry"?: self = .registry
-        case "oci"?:
-            guard let dest = fields["dest"], !dest.isEmpty else { throw BuildError.badOutput(text, "type=oci needs dest=FILE.tar") }
-            self = .ociArchive(dest: dest)
+        case let kind? where ["oci", "docker", "local", "tar"].contains(kind):
+            guard let dest = fields["dest"], !dest.isEmpty else {
+                throw BuildError.badOutput(text, "type=\(kind) needs dest=\(kind == "local" ? "DIR" : "FILE.tar")")
+            }
+            switch kind {
+            case "oci": self = .ociArchive(dest: dest)
+            case "docker": self = .dockerArchive(dest: dest)
+            case "local": self = .local(dest: dest)
+            default: self = .tar(dest: dest)
+            }
         case let other?:
-            throw BuildError.badOutput(text, "type=\(other) is not supported yet (supported: registry, oci)")
+            throw BuildError.badOutput(text, "type=\(other) is not supported (supported: registry, oci, docker, local, tar)")
         case nil:
             throw BuildError.badOutput(text, "missing type= (e.g. type=oci,dest=app.tar)")
         }

@@ -71,7 +71,8 @@ public struct Builder {
             log("[\(stage.displayName)] FROM \(stage.base)")
             let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
             let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
-                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock, log: log)
+                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
+                                         compression: options.compression, log: log)
             built[i] = try await executor.run(stage, base: base)
         }
         var final = built[graph.order.last!]!
@@ -88,12 +89,37 @@ public struct Builder {
             }
         }
         for output in options.outputs {
-            if case let .ociArchive(dest) = output {
-                try await OCIArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
-                log("wrote \(dest)")
+            let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
+            switch output {
+            case .registry: continue
+            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
+            case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
+            case let .local(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeDirectory(image.layers, to: dest)
+            case let .tar(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeTar(image.layers, to: dest)
             }
+            log("wrote \(output)")
         }
+        try writeRecords(image, pushed: pushed)
         return BuildResult(image: image, pushed: pushed, stats: await registry.stats)
+    }
+
+    /// `--iidfile` (the image ID: its config digest, as docker reports it) and `--metadata-file`.
+    private func writeRecords(_ image: AssembledImage, pushed: [Reference]) throws {
+        if let path = options.iidFile {
+            try Data(image.manifest.config.digest.description.utf8).write(to: URL(fileURLWithPath: path))
+        }
+        if let path = options.metadataFile {
+            var metadata: [String: Any] = [
+                "containerimage.config.digest": image.manifest.config.digest.description,
+                "containerimage.digest": image.manifestDigest.description,
+                "containerimage.descriptor": ["mediaType": MediaType.ociManifest.rawValue, "digest": image.manifestDigest.description,
+                                              "size": image.manifestBytes.count],
+            ]
+            if !options.tags.isEmpty { metadata["image.name"] = options.tags.map(\.description).joined(separator: ",") }
+            let data = try JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            try data.write(to: URL(fileURLWithPath: path))
+        }
     }
 
     /// `Dockerfile.dockerignore` beside the Dockerfile wins over the context's `.dockerignore`.

@@ -15,6 +15,7 @@ struct StageExecutor {
     let buildArgs: [String: String]
     let namedContexts: [String: NamedContext]
     let clock: BuildClock
+    let compression: LayerCompression
     let log: @Sendable (String) -> Void
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {
@@ -219,9 +220,14 @@ struct StageExecutor {
             if let chmod = copy.chmod { mode = try Ownership.mode(try words.expand(chmod, env)) }
         } catch { throw BuildError.at(location, "\(error)") }
 
-        let entries = destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime)
+        var entries = destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime)
+        if let epoch = clock.epoch {
+            // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
+            for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
+        }
         let store = self.store
-        let built = try await Blocking.run { try LayerBuilder.write(entries, into: store) }
+        let compression = self.compression
+        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
         log("  \(located(location)) layer \(built.descriptor.digest.encoded.prefix(12)) (\(built.descriptor.size) bytes, \(entries.count) entries)")
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
     }

@@ -145,7 +145,11 @@ public actor FilesystemView {
             }
             for item in items where item.layer == layer {
                 var source = item.header.path
-                if case let .hardlink(target) = item.header.kind { source = target }
+                switch item.header.kind {
+                case .file: break
+                case let .hardlink(target): source = target
+                default: continue  // directories and symlinks have no body
+                }
                 guard let file = got[source] else { throw FilesystemViewError.missingBody(item.header.path) }
                 staged[item.header.path] = file
             }

@@ -14,19 +14,30 @@ public struct BuiltLayer: Sendable, Equatable {
 /// diffID ▸ gzip ▸ sha256 for the digest ▸ the store. Entries are sorted by path; ownership,
 /// mode and mtime (whole seconds) come only from the entry, never from the machine.
 public enum LayerBuilder {
-    public static func write(_ entries: [LayerEntry], into store: ContentStore) throws -> BuiltLayer {
+    public static func write(_ entries: [LayerEntry], into store: ContentStore, compression: LayerCompression = .gzip) throws -> BuiltLayer {
         let blob = try store.writer()
         let diffHasher = SHA256Hasher()
-        let gzip = try GzipCompressor { try blob.write($0) }
+        let compress: (UnsafeRawBufferPointer) throws -> Void
+        let finish: () throws -> Void
+        switch compression {
+        case let .gzip(level):
+            let gzip = try GzipCompressor(level: level) { try blob.write($0) }
+            (compress, finish) = (gzip.write, gzip.finish)
+        case let .zstd(level):
+            let zstd = try ZstdCompressor(level: level) { try blob.write($0) }
+            (compress, finish) = (zstd.write, zstd.finish)
+        case .uncompressed:
+            (compress, finish) = ({ try blob.write($0) }, {})
+        }
         let sink = TarWriter.Sink { bytes in
             diffHasher.update(bytes)
-            try gzip.write(bytes)
+            try compress(bytes)
         }
         do {
             try TarWriter.write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
-            try gzip.finish()
+            try finish()
             let digest = try blob.commit()
-            return BuiltLayer(descriptor: Descriptor(mediaType: .ociLayerGzip, digest: digest, size: store.size(of: digest) ?? 0),
+            return BuiltLayer(descriptor: Descriptor(mediaType: compression.mediaType, digest: digest, size: store.size(of: digest) ?? 0),
                               diffID: diffHasher.finalize())
         } catch {
             blob.abort()

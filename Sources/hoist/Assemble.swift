@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HoistBuild
 import HoistContent
+import HoistLayers
 import HoistOCI
 
 /// `hoist assemble` (alias `build`): docker-build flags.
@@ -36,6 +37,18 @@ struct Assemble: AsyncParsableCommand {
     var output: [String] = []
 
     @OptionGroup var registry: RegistryOptions
+
+    @Option(help: "Write the image ID (its config digest) to this file.")
+    var iidfile: String?
+
+    @Option(name: .customLong("metadata-file"), help: "Write buildx's build metadata (JSON) to this file.")
+    var metadataFile: String?
+
+    @Option(name: .customLong("source-date-epoch"), help: "Seconds since 1970 for created times and file mtimes (default: $SOURCE_DATE_EPOCH).")
+    var sourceDateEpoch: Int?
+
+    @Option(help: "Layer compression: gzip[:level] (default), zstd[:level] or uncompressed.")
+    var compression: String?
 
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
@@ -91,6 +104,9 @@ struct Assemble: AsyncParsableCommand {
             options.namedContexts[name] = try NamedContext(parsing: String(item[item.index(after: eq)...]), name: name)
         }
         if let platform { options.platform = try Platform(parsing: platform) }
+        options.iidFile = iidfile
+        options.metadataFile = metadataFile
+        if let compression { options.compression = try LayerCompression(parsing: compression) }
         for arg in buildArg {
             if let eq = arg.firstIndex(of: "=") {
                 options.buildArgs[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
@@ -102,6 +118,10 @@ struct Assemble: AsyncParsableCommand {
         if let epoch = options.buildArgs["SOURCE_DATE_EPOCH"] ?? environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
             options.sourceDateEpoch = seconds
+        }
+        if let sourceDateEpoch {
+            guard sourceDateEpoch >= 0 else { throw ValidationError("--source-date-epoch must not be negative") }
+            options.sourceDateEpoch = sourceDateEpoch
         }
         return options
     }

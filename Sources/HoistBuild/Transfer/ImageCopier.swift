@@ -83,10 +83,11 @@ public struct ImageCopier {
         guard rename(temp, target) == 0 else { throw TransferError.corrupt(target, "cannot move the file into place") }
     }
 
-    static func tarLayout(_ dir: String, to path: String) throws {
+    /// Tars an OCI layout directory (plus `extra` top-level files, e.g. docker's manifest.json).
+    static func tarLayout(_ dir: String, to path: String, extra: [String] = []) throws {
         var entries = [LayerEntry(path: "blobs", kind: .directory, mode: 0o755, mtime: 0),
                        LayerEntry(path: "blobs/sha256", kind: .directory, mode: 0o755, mtime: 0)]
-        for name in ["oci-layout", "index.json"] {
+        for name in ["oci-layout", "index.json"] + extra {
             let size = (try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.size] as? NSNumber)?.int64Value ?? 0
             entries.append(LayerEntry(path: name, kind: .file(source: dir + "/" + name, size: size), mode: 0o644, mtime: 0))
         }
