@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts Debian's docker-registry on 127.0.0.1:PORT with its data and logs in DIR, in the
 # background, and prints its pid. With WATCH_PID, it stops itself when that process exits.
-# $REGISTRY_EXTRA_YAML names a file of further top-level configuration (e.g. `auth:`).
+# $REGISTRY_EXTRA_YAML names a file of further top-level configuration (e.g. `auth:`),
+# $REGISTRY_HTTP_YAML one of settings under `http:` (e.g. `tls:`).
 #   Testdata/start-registry.sh DIR PORT [WATCH_PID]
 set -euo pipefail
 DIR=${1:?usage: start-registry.sh DIR PORT [WATCH_PID]}
@@ -14,8 +15,11 @@ log: {level: info, accesslog: {disabled: false}}
 storage:
   filesystem: {rootdirectory: $DIR/data}
   delete: {enabled: true}
-http: {addr: 127.0.0.1:$PORT}
+http:
+  addr: 127.0.0.1:$PORT
 YML
+# More settings under http: (tls, clientcas) from $REGISTRY_HTTP_YAML, indented into place.
+[ -n "${REGISTRY_HTTP_YAML:-}" ] && sed 's/^/  /' "$REGISTRY_HTTP_YAML" >> "$DIR/registry.yml"
 [ -n "${REGISTRY_EXTRA_YAML:-}" ] && cat "$REGISTRY_EXTRA_YAML" >> "$DIR/registry.yml"
 setsid docker-registry serve "$DIR/registry.yml" >"$DIR/registry.log" 2>&1 < /dev/null &
 pid=$!

@@ -11,6 +11,7 @@ public final class TestRegistry: @unchecked Sendable {
     public var logFile: String { directory.path + "/registry.log" }
     /// With basic auth: a certs.d tree trusting the registry's CA (for HOIST_CERTS_D, skopeo --cert-dir).
     public var certsDirectory: String { directory.path + "/certs.d" }
+    public var clientCertificateFiles: (certificate: String, key: String) { (directory.path + "/client/client.cert", directory.path + "/client/client.key") }
     /// With token auth: one line per token issued, listing the scopes asked for.
     public var issuerLog: [String] {
         ((try? String(contentsOfFile: directory.path + "/issuer/issuer.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -20,7 +21,9 @@ public final class TestRegistry: @unchecked Sendable {
     /// (Testdata/start-token-registry.sh) that grants anonymous requests what they ask for.
     /// With `basicAuth`, HTTPS with a CA made at start (`certsDirectory` holds it for clients) and
     /// htpasswd authentication for that user and password.
-    public init(tokenAuth: Bool = false, basicAuth: (user: String, password: String)? = nil) throws {
+    /// With `clientCertificates` (and `basicAuth`) the registry also demands a client certificate;
+    /// `clientCertificateFiles` are the pair it accepts.
+    public init(tokenAuth: Bool = false, basicAuth: (user: String, password: String)? = nil, clientCertificates: Bool = false) throws {
         directory = try TempDirectory("hoist-registry")
         var lastError: Error?
         for _ in 0..<5 {
@@ -34,7 +37,7 @@ public final class TestRegistry: @unchecked Sendable {
                 command = [Paths.testdata + "/start-registry.sh", directory.path, "\(port)", "\(getpid())"]
             }
             do {
-                let out = try Shell.check(command)
+                let out = try Shell.check(command, environment: clientCertificates ? ["CLIENT_CERTS": "1"] : [:])
                 self.port = port
                 pid = Int32(out.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
                 return

@@ -114,3 +114,22 @@ import Testing
         #expect(!refused.stderr.contains("revoked"), "secrets are never printed")
     }
 }
+
+@Suite struct ClientCertificateCommandTests {
+    @Test func aClientCertificateFromCertsDIsPresented() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\n")
+        let registry = try TestRegistry(basicAuth: ("alice", "s3cret"), clientCertificates: true)
+        let hostDir = registry.certsDirectory + "/" + registry.host
+        let env = ["HOIST_CERTS_D": registry.certsDirectory]
+        let refused = try Shell.run([Paths.hoist, "login", "-u", "alice", "--password-stdin", registry.host],
+                                    environment: h.fixtures.environment(root: h.root.path).merging(env) { $1 }, stdin: "s3cret\n")
+        expectOneLineError(refused, ["registry \(registry.host) is unreachable"])
+        try FileManager.default.copyItem(atPath: registry.clientCertificateFiles.certificate, toPath: hostDir + "/client.cert")
+        try FileManager.default.copyItem(atPath: registry.clientCertificateFiles.key, toPath: hostDir + "/client.key")
+        let config = try TempDirectory("hoist-docker-config")
+        let accepted = try Shell.run([Paths.hoist, "login", "-u", "alice", "--password-stdin", registry.host],
+                                     environment: h.fixtures.environment(root: h.root.path).merging(env) { $1 }.merging(["DOCKER_CONFIG": config.path]) { $1 },
+                                     stdin: "s3cret\n")
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+    }
+}
