@@ -17,14 +17,14 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         .target(name: "HoistOCI", dependencies: ["CCrypto"]),
         .target(name: "HoistDockerfile"),
         .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl"]),
         .target(name: "HoistContent", dependencies: ["HoistOCI"]),
-        .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CZlib", "CZstd"]),
+        .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CDeflate", "CZstd"]),
         .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers"]),
         .executableTarget(name: "hoist", dependencies: [
             "HoistBuild", "HoistLayers",

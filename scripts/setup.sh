@@ -4,7 +4,7 @@
 set -euo pipefail
 CACHE=${HOIST_TESTDATA_CACHE:-/var/cache/hoist-testdata}
 need=()
-for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev zlib1g-dev libssl-dev pkg-config \
+for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev libdeflate-dev libssl-dev pkg-config \
            docker-registry skopeo umoci busybox-static jq curl tar python3 apache2-utils openssl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done

@@ -21,7 +21,7 @@ public enum LayerBuilder {
         let finish: () throws -> Void
         switch compression {
         case let .gzip(level):
-            let gzip = try GzipCompressor(level: level) { try blob.write($0) }
+            let gzip = try ParallelGzip(level: level) { try blob.write($0) }
             (compress, finish) = (gzip.write, gzip.finish)
         case let .zstd(level):
             let zstd = try ZstdCompressor(level: level) { try blob.write($0) }

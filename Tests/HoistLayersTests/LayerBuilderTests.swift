@@ -63,3 +63,22 @@ struct LayerBuilderTests {
         #expect(b[0] == "-rwsr-xr-x" && b[1] == "0/0" && b[2] == "70000")
     }
 }
+
+struct ParallelGzipTests {
+    @Test func aLargeLayerIsManyGzipMembersThatEveryReaderAccepts() throws {
+        let work = try TempDirectory("hoist-pgzip")
+        let store = try ContentStore(root: URL(fileURLWithPath: work.path + "/store"))
+        try Shell.check(["sh", "-c", "head -c 3000000 /dev/urandom > '\(work.path)/r'; seq 1 400000 > '\(work.path)/t'"])
+        let entries = [LayerEntry(path: "random.bin", kind: .file(source: work.path + "/r", size: 3_000_000), mode: 0o644, mtime: 0),
+                       LayerEntry(path: "text.txt", kind: .file(source: work.path + "/t", size: Int64(try FileManager.default.attributesOfItem(atPath: work.path + "/t")[.size] as! Int)), mode: 0o644, mtime: 0)]
+        let layer = try LayerBuilder.write(entries, into: store)
+        let blob = store.path(for: layer.descriptor.digest)
+        try Shell.check(["gzip", "-t", blob])
+        #expect(try Shell.check(["sh", "-c", "gzip -dc '\(blob)' | sha256sum"]).hasPrefix(layer.diffID.encoded))
+        // More than one member: each starts with the gzip magic and deflate method.
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: blob)))
+        let members = (0..<(bytes.count - 3)).filter { bytes[$0] == 0x1f && bytes[$0 + 1] == 0x8b && bytes[$0 + 2] == 8 && bytes[$0 + 3] == 0 }
+        #expect(members.count >= 4, "a 5 MB tar in 1 MiB blocks")
+        #expect(try LayerBuilder.write(entries.reversed(), into: store) == layer, "the same bytes every time")
+    }
+}
