@@ -4,14 +4,12 @@ import HoistDockerfile
 public enum BuildError: Error, CustomStringConvertible {
     case at(SourceLocation, String)
     case badOutput(String, String)
-    case noOutput
     case context(String)
 
     public var description: String {
         switch self {
         case let .at(location, message): "\(location): \(message)"
         case let .badOutput(text, why): "--output \(text): \(why)"
-        case .noOutput: "nothing to do with the image: give --push (with -t) or --output type=oci,dest=FILE.tar"
         case let .context(message): message
         }
     }

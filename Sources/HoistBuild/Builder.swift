@@ -52,7 +52,7 @@ public struct Builder {
         }
         let wantsPush = options.push || options.outputs.contains(.registry)
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
-        if !wantsPush, options.outputs.isEmpty { throw BuildError.noOutput }
+        let keepLocally = !wantsPush && options.outputs.isEmpty
         // Refuse what cannot be built before touching any registry.
         for i in graph.order {
             for located in graph.stages[i].instructions {
@@ -99,6 +99,14 @@ public struct Builder {
             case let .tar(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeTar(image.layers, to: dest)
             }
             log("wrote \(output)")
+        }
+        if keepLocally {
+            // No output asked for: the image goes into the local image store, complete, as docker keeps a build.
+            for layer in image.layers { try await layer.localize(using: registry) }
+            let descriptor = Descriptor(mediaType: .ociManifest, digest: image.manifestDigest, size: Int64(image.manifestBytes.count))
+            for tag in options.tags { try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: descriptor) }
+            log(options.tags.isEmpty ? "kept in the local store as \(image.manifestDigest) (give -t to name it)"
+                                     : "kept in the local store as \(options.tags.map(\.description).joined(separator: ", "))")
         }
         try writeRecords(image, pushed: pushed)
         return BuildResult(image: image, pushed: pushed, stats: await registry.stats)

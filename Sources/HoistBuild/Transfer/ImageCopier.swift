@@ -15,6 +15,15 @@ public struct ImageCopier {
         self.log = log
     }
 
+    /// Writes a kept (or any) image as a docker archive (`docker load`), named by `tags`.
+    public func saveDockerArchive(from source: ImageLocation, tags: [Reference], to dest: String, platform: Platform = .host) async throws {
+        let scratch = registry.store.root.appendingPathComponent("ingest/save-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let image = try await SourceImage.read(source, registry: registry, platform: platform, all: false, scratch: scratch)
+        try await DockerArchiveExporter(registry: registry).write(image, tags: tags, to: dest)
+    }
+
     /// Copies and returns the digest of what was written at the top (index or manifest).
     @discardableResult
     public func copy(from source: ImageLocation, to destination: ImageLocation, platform: Platform = .host, all: Bool = false) async throws -> Digest {

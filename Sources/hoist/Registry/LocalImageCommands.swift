@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import HoistBuild
+import HoistContent
+import HoistOCI
+
+/// `hoist images`: what the local store keeps (from `hoist pull` and builds without an output).
+struct Images: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the images kept in the local store.")
+
+    func run() throws {
+        let images = LocalImages(root: HoistPaths.root()).list()
+        print("NAME\tDIGEST\tMANIFEST SIZE")
+        for image in images {
+            print("\(image.annotations?["org.opencontainers.image.ref.name"] ?? "<none>")\t\(image.digest)\t\(image.size)")
+        }
+    }
+}
+
+/// `hoist push REF [DEST]`: a kept image to a registry.
+struct Push: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Push an image kept in the local store to a registry.")
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The kept image's name.")
+    var reference: String
+
+    @Argument(help: "Where to push it (default: its own name).")
+    var destination: String?
+
+    func run() async throws {
+        do {
+            let client = try registry.client()
+            let images = LocalImages(root: client.store.root)
+            let ref = try ImageArgument(reference).reference
+            guard images.find(ref) != nil else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
+            let target = try destination.map { try ImageArgument($0).reference } ?? ref
+            let copier = ImageCopier(registry: client) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+            print(try await copier.copy(from: images.location(of: ref), to: .registry(target.withDefaultTag)))
+        } catch {
+            reportFailure(error)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `hoist save REF -o FILE [--format docker|oci]`: a kept image as a tarball.
+struct Save: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write an image kept in the local store to a tarball (docker load or OCI).")
+
+    @Option(name: .shortAndLong, help: "The tarball to write.")
+    var output: String
+
+    @Option(help: "docker (for docker load, the default) or oci.")
+    var format: String = "docker"
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The kept image's name.")
+    var reference: String
+
+    func run() async throws {
+        do {
+            let client = try registry.client()
+            let images = LocalImages(root: client.store.root)
+            let ref = try ImageArgument(reference).reference
+            guard images.find(ref) != nil else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
+            let copier = ImageCopier(registry: client)
+            switch format {
+            case "docker": try await copier.saveDockerArchive(from: images.location(of: ref), tags: [ref.withDefaultTag], to: output)
+            case "oci": try await copier.copy(from: images.location(of: ref), to: .archive(path: output, tag: ref.withDefaultTag.tag))
+            default: throw ValidationError("--format \(format): use docker or oci")
+            }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            reportFailure(error)
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// `hoist rmi REF`: forget a kept image's name (its blobs stay in the store).
+struct Rmi: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove an image's name from the local store.")
+
+    @Argument(help: "The kept image's name.")
+    var reference: String
+
+    func run() throws {
+        do {
+            let ref = try ImageArgument(reference).reference
+            guard try LocalImages(root: HoistPaths.root()).remove(ref) else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
+            print("Untagged: \(ref.withDefaultTag)")
+        } catch {
+            reportFailure(error)
+            throw ExitCode.failure
+        }
+    }
+}
+
+enum LocalImageError: Error, CustomStringConvertible {
+    case notKept(String)
+
+    var description: String {
+        switch self {
+        case let .notKept(name): "\(name) is not in the local store (see hoist images)"
+        }
+    }
+}
