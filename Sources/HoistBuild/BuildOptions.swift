@@ -13,6 +13,8 @@ public struct BuildOptions: Sendable {
     public var target: String?
     public var buildArgs: [String: String] = [:]
     public var platform: Platform = .host
+    /// `--platform a,b`: build each and tie them with an index; empty means just `platform`.
+    public var platforms: [Platform] = []
     public var push = false
     public var outputs: [OutputSpec] = []
     public var registriesConf: String?

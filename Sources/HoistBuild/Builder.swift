@@ -7,7 +7,14 @@ import HoistRegistry
 
 /// What a build produced.
 public struct BuildResult: Sendable {
+    /// The image of the first platform (the only one, usually).
     public var image: AssembledImage
+    /// Every platform's image, in the order of `--platform`.
+    public var images: [AssembledImage]
+    /// The index over `images` when more than one platform was built.
+    public var index: (digest: Digest, bytes: [UInt8])?
+    /// What names the result: the index digest for several platforms, else the manifest digest.
+    public var digest: Digest { index?.digest ?? image.manifestDigest }
     /// Manifest digest per pushed tag.
     public var pushed: [Reference]
     public var stats: TransferStats
@@ -44,41 +51,23 @@ public struct Builder {
         }
         let dockerfile = try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : dockerfilePath)
         for warning in dockerfile.warnings { warn("\(warning)") }
-        let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
-                                   automaticArgs: Builder.platformArgs(target: options.platform, build: .host),
-                                   namedContexts: Set(options.namedContexts.keys))
-        if !graph.unusedBuildArgs.isEmpty {
-            warn("one or more build-args [\(graph.unusedBuildArgs.joined(separator: " "))] were not consumed")
-        }
         let wantsPush = options.push || options.outputs.contains(.registry)
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
         let keepLocally = !wantsPush && options.outputs.isEmpty
-        // Refuse what cannot be built before touching any registry.
-        for i in graph.order {
-            for located in graph.stages[i].instructions {
-                if case .run = located.instruction {
-                    throw BuildError.at(located.location, "RUN is not supported yet by hoist: only stages without RUN can be built for now (\(graph.stages[i].displayName) needs it)")
-                }
-            }
+        let platforms = options.platforms.isEmpty ? [options.platform] : options.platforms
+        var images: [AssembledImage] = []
+        var sourcesByPlatform: [ImageSources] = []
+        for (n, platform) in platforms.enumerated() {
+            if platforms.count > 1 { log("== \(platform)") }
+            let (image, sources) = try await buildImage(dockerfile, platform: platform, dockerfilePath: dockerfilePath, warnUnused: n == 0)
+            images.append(image)
+            sourcesByPlatform.append(sources)
         }
-
-        let sources = ImageSources(registry: registry, platform: options.platform)
-        let context = try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath))
-        let clock = BuildClock(epoch: options.sourceDateEpoch)
-        var built: [Int: StageState] = [:]
-        for i in graph.order {
-            let stage = graph.stages[i]
-            log("[\(stage.displayName)] FROM \(stage.base)")
-            let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
-            let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
-                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
-                                         compression: options.compression, log: log)
-            built[i] = try await executor.run(stage, base: base)
+        if platforms.count > 1 {
+            return try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
         }
-        var final = built[graph.order.last!]!
-        final.config.created = clock.created
-        let image = try ImageAssembler.assemble(final, store: store)
-        log("image \(image.manifestDigest)")
+        let image = images[0]
+        let sources = sourcesByPlatform[0]
 
         var pushed: [Reference] = []
         if wantsPush {
@@ -108,22 +97,60 @@ public struct Builder {
             log(options.tags.isEmpty ? "kept in the local store as \(image.manifestDigest) (give -t to name it)"
                                      : "kept in the local store as \(options.tags.map(\.description).joined(separator: ", "))")
         }
-        try writeRecords(image, pushed: pushed)
-        return BuildResult(image: image, pushed: pushed, stats: await registry.stats)
+        try writeRecords(config: image.manifest.config.digest, manifest: image.manifestDigest, size: image.manifestBytes.count, mediaType: .ociManifest)
+        return BuildResult(image: image, images: [image], index: nil, pushed: pushed, stats: await registry.stats)
+    }
+
+    /// Builds the target for one platform: plan ▸ stages ▸ assembled image.
+    private func buildImage(_ dockerfile: Dockerfile, platform: Platform, dockerfilePath: String, warnUnused: Bool) async throws -> (AssembledImage, ImageSources) {
+        let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
+                                   automaticArgs: Builder.platformArgs(target: platform, build: .host),
+                                   namedContexts: Set(options.namedContexts.keys))
+        if warnUnused, !graph.unusedBuildArgs.isEmpty {
+            warn("one or more build-args [\(graph.unusedBuildArgs.joined(separator: " "))] were not consumed")
+        }
+        // Refuse what cannot be built before touching any registry.
+        for i in graph.order {
+            for located in graph.stages[i].instructions {
+                if case .run = located.instruction {
+                    throw BuildError.at(located.location, "RUN is not supported yet by hoist: only stages without RUN can be built for now (\(graph.stages[i].displayName) needs it)")
+                }
+            }
+        }
+
+        let sources = ImageSources(registry: registry, platform: platform)
+        let context = try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath))
+        let clock = BuildClock(epoch: options.sourceDateEpoch)
+        var built: [Int: StageState] = [:]
+        for i in graph.order {
+            let stage = graph.stages[i]
+            log("[\(stage.displayName)] FROM \(stage.base)")
+            let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
+            let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
+                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
+                                         compression: options.compression, log: log)
+            built[i] = try await executor.run(stage, base: base)
+        }
+        var final = built[graph.order.last!]!
+        final.config.created = clock.created
+        let image = try ImageAssembler.assemble(final, store: store)
+        log("image \(image.manifestDigest)")
+
+        return (image, sources)
     }
 
     /// `--iidfile` (the image ID: its config digest, as docker reports it) and `--metadata-file`.
-    private func writeRecords(_ image: AssembledImage, pushed: [Reference]) throws {
+    /// For several platforms the image ID is the index digest, as buildx writes it.
+    func writeRecords(config: Digest?, manifest: Digest, size: Int, mediaType: MediaType) throws {
         if let path = options.iidFile {
-            try Data(image.manifest.config.digest.description.utf8).write(to: URL(fileURLWithPath: path))
+            try Data((config ?? manifest).description.utf8).write(to: URL(fileURLWithPath: path))
         }
         if let path = options.metadataFile {
             var metadata: [String: Any] = [
-                "containerimage.config.digest": image.manifest.config.digest.description,
-                "containerimage.digest": image.manifestDigest.description,
-                "containerimage.descriptor": ["mediaType": MediaType.ociManifest.rawValue, "digest": image.manifestDigest.description,
-                                              "size": image.manifestBytes.count],
+                "containerimage.digest": manifest.description,
+                "containerimage.descriptor": ["mediaType": mediaType.rawValue, "digest": manifest.description, "size": size],
             ]
+            if let config { metadata["containerimage.config.digest"] = config.description }
             if !options.tags.isEmpty { metadata["image.name"] = options.tags.map(\.description).joined(separator: ",") }
             let data = try JSONSerialization.data(withJSONObject: metadata, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             try data.write(to: URL(fileURLWithPath: path))
@@ -158,7 +185,7 @@ public struct Builder {
         }
         switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location, contexts: graph.namedContexts) {
         case .scratch:
-            var config = ImageConfig(platform: platform ?? options.platform)
+            var config = ImageConfig(platform: platform ?? sources.platform)
             config.config = ContainerConfig()
             return StageState(config: config, layers: [])
         case let .stage(i):
@@ -168,7 +195,7 @@ public struct Builder {
             case let .image(reference)?:
                 return try ImageSources.state(of: try await sources.image(reference, platform: platform))
             case let .ociLayout(path, reference)?:
-                return try OCILayoutImage.state(path: path, reference: reference, platform: platform ?? options.platform, name: name)
+                return try OCILayoutImage.state(path: path, reference: reference, platform: platform ?? sources.platform, name: name)
             case .directory?, nil:
                 throw BuildError.at(stage.from.location, "FROM \(name): the build context \(name) is a local directory, which can only be read by COPY --from; give an image with docker-image:// or oci-layout://")
             }

@@ -27,7 +27,7 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: .customLong("build-context"), help: "NAME=docker-image://REF, NAME=oci-layout://PATH[:TAG] or NAME=DIR: what FROM/COPY --from NAME reads (repeatable).")
     var buildContext: [String] = []
 
-    @Option(help: "Target platform, e.g. linux/amd64 (default: this machine's).")
+    @Option(help: "Target platform(s), e.g. linux/amd64 or linux/amd64,linux/arm64 (default: this machine's).")
     var platform: String?
 
     @Flag(help: "Push the image to the registry named by each -t.")
@@ -71,7 +71,7 @@ struct Assemble: AsyncParsableCommand {
                 FileHandle.standardError.write(Data(("transfer: downloaded \(s.downloadedBytes) bytes in \(s.downloaded.count) blobs, "
                     + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count)\n").utf8))
             }
-            print(result.image.manifestDigest)
+            print(result.digest)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -103,7 +103,11 @@ struct Assemble: AsyncParsableCommand {
             let name = String(item[..<eq])
             options.namedContexts[name] = try NamedContext(parsing: String(item[item.index(after: eq)...]), name: name)
         }
-        if let platform { options.platform = try Platform(parsing: platform) }
+        if let platform {
+            let list = try platform.split(separator: ",").map { try Platform(parsing: String($0).trimmingCharacters(in: .whitespaces)) }
+            options.platform = list.first ?? .host
+            if list.count > 1 { options.platforms = list }
+        }
         options.iidFile = iidfile
         options.metadataFile = metadataFile
         if let compression { options.compression = try LayerCompression(parsing: compression) }

@@ -1,0 +1,68 @@
+import Foundation
+import HoistLayers
+import HoistOCI
+import HoistRegistry
+
+extension Builder {
+    /// Several platforms: an OCI index over the images, pushed after them (each manifest by digest,
+    /// the index under the tags), written whole into an OCI archive, kept whole in the local store.
+    func finishMultiPlatform(_ images: [AssembledImage], platforms: [Platform], wantsPush: Bool, keepLocally: Bool) async throws -> BuildResult {
+        let index = Index(mediaType: .ociIndex, manifests: zip(images, platforms).map { image, platform in
+            Descriptor(mediaType: .ociManifest, digest: image.manifestDigest, size: Int64(image.manifestBytes.count), platform: platform.normalized)
+        })
+        let indexBytes = try CanonicalJSON.encode(index)
+        let indexDigest = try store.ingest(indexBytes, source: "image index")
+        log("index \(indexDigest)")
+        var pushed: [Reference] = []
+        if wantsPush {
+            let pusher = Pusher(registry: registry, log: log)
+            for tag in options.tags {
+                let target = try registry.resolver.pushEndpoint(for: tag)
+                for image in images {
+                    let config = LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store)
+                    try await pusher.pushBlobs(image.layers + [config], to: target)
+                    try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: nil)
+                }
+                try await registry.putManifest(indexBytes, mediaType: .ociIndex, to: target, tag: tag.digest != nil ? nil : (tag.tag ?? "latest"))
+                log("pushed \(tag) (\(target)) \(indexDigest)")
+                pushed.append(tag)
+            }
+        }
+        let source = SourceImage(
+            root: FetchedManifest(bytes: indexBytes, mediaType: .ociIndex, digest: indexDigest),
+            children: images.map { FetchedManifest(bytes: $0.manifestBytes, mediaType: .ociManifest, digest: $0.manifestDigest) },
+            blobs: images.flatMap { $0.layers + [LayerRef(descriptor: $0.manifest.config, diffID: $0.manifest.config.digest, source: .store)] },
+            endpoint: nil)
+        let copier = ImageCopier(registry: registry)
+        for output in options.outputs {
+            switch output {
+            case .registry: continue
+            case let .ociArchive(dest):
+                let scratch = store.root.appendingPathComponent("ingest/index-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                let annotations = options.tags.first.map { ["io.containerd.image.name": $0.description, "org.opencontainers.image.ref.name": $0.tag ?? "latest"] }
+                try await copier.writeLayout(source, to: scratch, annotations: annotations)
+                try await Blocking.run { try ImageCopier.tarLayout(scratch, to: dest) }
+            case let .local(dest):
+                for (image, platform) in zip(images, platforms) {
+                    let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path
+                    defer { try? FileManager.default.removeItem(atPath: scratch) }
+                    let name = [platform.os, platform.architecture, platform.variant].compactMap { $0 }.joined(separator: "_")
+                    try await RootfsExporter(sources: ImageSources(registry: registry, platform: platform), scratch: scratch)
+                        .writeDirectory(image.layers, to: dest + "/" + name)
+                }
+            case .dockerArchive, .tar:
+                throw BuildError.context("--output \(output): holds one platform's image; build one --platform for it, or use type=oci or type=local")
+            }
+            log("wrote \(output)")
+        }
+        if keepLocally {
+            for layer in source.blobs { try await layer.localize(using: registry) }
+            for tag in options.tags {
+                try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: Descriptor(mediaType: .ociIndex, digest: indexDigest, size: Int64(indexBytes.count)))
+            }
+        }
+        try writeRecords(config: nil, manifest: indexDigest, size: indexBytes.count, mediaType: .ociIndex)
+        return BuildResult(image: images[0], images: images, index: (indexDigest, indexBytes), pushed: pushed, stats: await registry.stats)
+    }
+}
