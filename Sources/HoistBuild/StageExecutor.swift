@@ -114,8 +114,20 @@ struct StageExecutor {
             state.containerConfig.healthcheck = healthConfig(check)
         case let .onbuild(trigger):
             state.containerConfig.onBuild = (state.containerConfig.onBuild ?? []) + [trigger.expression]
-        case .add:
-            throw BuildError.at(location, "ADD is not supported yet by hoist; use COPY for local files")
+        case let .add(add):
+            if let remote = add.sources.first(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
+                throw BuildError.at(location, "ADD \(remote): remote sources (URLs, git) are not supported yet by hoist; download them into the context and ADD or COPY the file")
+            }
+            if add.checksum != nil { throw BuildError.at(location, "ADD --checksum applies to URLs only") }
+            var copy = CopyInstruction(sources: add.sources, destination: add.destination, chown: add.chown, chmod: add.chmod)
+            copy.link = add.link
+            copy.excludes = add.excludes
+            copy.heredocs = add.heredocs
+            let layer = try await runCopy(copy, state: state, environment: environment, stage: stage, location: location,
+                                          unpackArchives: add.unpack ?? true)
+            state.layers.append(layer)
+            state.config.rootfs.diffIDs.append(layer.diffID)
+            emptyLayer = false
         case .run:
             throw BuildError.at(location, "RUN is not supported yet by hoist (it builds stages without RUN only, for now)")
         case .from:
@@ -161,10 +173,9 @@ struct StageExecutor {
         }
     }
 
+    /// COPY, and ADD of local sources (`unpackArchives`: local tar archives are unpacked into the destination).
     private func runCopy(_ copy: CopyInstruction, state: StageState, environment env: [String: String], stage: Stage,
-                         location: SourceLocation) async throws -> LayerRef {
-        if copy.parents { throw BuildError.at(location, "COPY --parents is not supported yet by hoist") }
-        if !copy.excludes.isEmpty { throw BuildError.at(location, "COPY --exclude is not supported yet by hoist") }
+                         location: SourceLocation, unpackArchives: Bool = false) async throws -> LayerRef {
         let words = ShellWords(escape: graph.escape)
         // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
         let inline = copy.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in copy.heredocs.first { $0.name == name } } }
@@ -210,6 +221,13 @@ struct StageExecutor {
         } catch let error as BuildError { throw error } catch {
             throw BuildError.at(location, "COPY: \(error)")
         }
+        if unpackArchives {
+            matches = matches.map { match in
+                guard !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
+                      let items = ArchiveExpander.items(of: body, staging: scratch) else { return match }
+                return CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items)
+            }
+        }
         var owner: (uid: Int, gid: Int)?
         var mode: ModeChange?
         do {
@@ -220,7 +238,17 @@ struct StageExecutor {
             if let chmod = copy.chmod { mode = try Ownership.mode(try words.expand(chmod, env)) }
         } catch { throw BuildError.at(location, "\(error)") }
 
-        var entries = destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime)
+        if !copy.excludes.isEmpty {
+            // --exclude: patterns (as in .dockerignore) against each path below its source; a file source by its name.
+            let excluded = DockerIgnore(parsing: try copy.excludes.map { try words.expand($0, env) }.joined(separator: "\n"))
+            matches = matches.compactMap { match in
+                if !match.isDirectory { return excluded.excludes(match.name) ? nil : match }
+                var kept = match
+                kept.items = match.items.filter { !excluded.excludes($0.relative) }
+                return kept
+            }
+        }
+        var entries = destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: copy.parents)
         if let epoch = clock.epoch {
             // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }

@@ -15,9 +15,8 @@ public final class TarReader {
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
         guard archive_read_open_filename(a, path, 256 << 10) == ARCHIVE_OK else {
-            let message = String(cString: archive_error_string(a))
-            archive_read_free(a)
-            throw LayerError.archive(operation: "open", path: path, message: message)
+            // Every stored property is set, so deinit runs after this throw and frees the archive.
+            throw LayerError.archive(operation: "open", path: path, message: String(cString: archive_error_string(a)))
         }
     }
 

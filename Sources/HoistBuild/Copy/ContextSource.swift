@@ -64,9 +64,10 @@ struct ContextSource {
         guard stat(resolved, &st) == 0 else { throw ContextError.notFound(original) }
         let name = parts.last ?? ""
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            return CopyMatch(name: name, isDirectory: true, items: try walk(resolved, relative: "", contextPath: parts.joined(separator: "/")))
+            return CopyMatch(name: name, sourcePath: parts.joined(separator: "/"), isDirectory: true,
+                             items: try walk(resolved, relative: "", contextPath: parts.joined(separator: "/")))
         }
-        return CopyMatch(name: name, isDirectory: false, items: [try item(resolved, relative: "", st)])
+        return CopyMatch(name: name, sourcePath: parts.joined(separator: "/"), isDirectory: false, items: [try item(resolved, relative: "", st)])
     }
 
     /// Everything below `dir`; `contextPath` is `dir` relative to the context, for `.dockerignore`.

@@ -20,7 +20,8 @@ struct CopyDestination {
 
     /// Turns matched sources into layer entries. `owner` overrides uid/gid (--chown); `mode`
     /// overrides permission bits (--chmod); `createdTime` stamps directories COPY creates.
-    func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int) -> [LayerEntry] {
+    /// With `parents`, each source keeps its path below its root under the destination (`--parents`).
+    func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int, parents: Bool = false) -> [LayerEntry] {
         var result: [String: LayerEntry] = [:]
         func place(_ item: CopyItem, at path: String) {
             guard !path.isEmpty else { return }
@@ -40,13 +41,23 @@ struct CopyDestination {
             result[path] = LayerEntry(path: path, kind: .directory, mode: 0o755, uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mtime: createdTime)
         }
         for match in matches {
+            // --parents: the directories between the destination and the source are made too.
+            let kept = parents ? match.sourcePath : ""
+            if parents {
+                var prefix = path
+                for element in kept.split(separator: "/").dropLast() {
+                    createDirectory(prefix)
+                    prefix = join(prefix, String(element))
+                }
+                createDirectory(prefix)
+            }
             if match.isDirectory {
-                let base = path
+                let base = join(path, kept)
                 createDirectory(base)
                 for item in match.items { place(item, at: join(base, item.relative)) }
             } else if let item = match.items.first {
                 if isDirectory { createDirectory(path) }
-                place(item, at: isDirectory ? join(path, match.name) : path)
+                place(item, at: parents ? join(path, kept) : (isDirectory ? join(path, match.name) : path))
             }
         }
         return Array(result.values)

@@ -18,6 +18,8 @@ struct CopyItem: Sendable {
 /// A COPY source after matching: its base name and what it contains.
 struct CopyMatch: Sendable {
     var name: String
+    /// The source's path below its root (`a/b/c.txt`), which `--parents` keeps under the destination.
+    var sourcePath: String = ""
     var isDirectory: Bool
     /// For a file: one item with relative "". For a directory: its descendants (not itself).
     var items: [CopyItem]

@@ -21,10 +21,10 @@ struct ViewSource {
             let bodies = try await view.extractBodies(entries, into: staging)
             let prefix = path.isEmpty ? "" : path + "/"
             let items = try entries.map { try item($0, relative: String($0.header.path.dropFirst(prefix.count)), bodies) }
-            return [CopyMatch(name: name, isDirectory: true, items: items)]
+            return [CopyMatch(name: name, sourcePath: path, isDirectory: true, items: items)]
         }
         let bodies = try await view.extractBodies([found], into: staging)
-        return [CopyMatch(name: name, isDirectory: false, items: [try item(found, relative: "", bodies)])]
+        return [CopyMatch(name: name, sourcePath: path, isDirectory: false, items: [try item(found, relative: "", bodies)])]
     }
 
     private func item(_ found: FilesystemView.Found, relative: String, _ bodies: [String: String]) throws -> CopyItem {

@@ -1,0 +1,39 @@
+import Foundation
+import HoistLayers
+
+/// `ADD archive.tar[.gz|.bz2|.xz|.zst] /dest/`: a local tar archive, recognised by its content (not
+/// its name, as docker does), is unpacked into the destination; paths are normalised so nothing
+/// lands above it. Anything libarchive does not read as a tar is copied as a plain file.
+enum ArchiveExpander {
+    static func items(of archive: String, staging: String) -> [CopyItem]? {
+        guard let reader = try? TarReader(path: archive) else { return nil }
+        var items: [CopyItem] = []
+        var staged: [String: (String, Int64)] = [:]
+        var n = 0
+        do {
+            while let header = try reader.next() {
+                guard !header.path.isEmpty else { continue }
+                let kind: CopyItem.Kind
+                switch header.kind {
+                case .directory: kind = .directory
+                case let .symlink(target): kind = .symlink(target: target)
+                case .file:
+                    let body = "\(staging)/add-\(n)"
+                    n += 1
+                    try reader.extractBody(to: body)
+                    staged[header.path] = (body, header.size)
+                    kind = .file(body: body, size: header.size)
+                case let .hardlink(target):
+                    guard let (body, size) = staged[target] else { continue }
+                    kind = .file(body: body, size: size)
+                case .other: continue
+                }
+                items.append(CopyItem(relative: header.path, kind: kind, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime))
+            }
+        } catch {
+            // Not a tar after all (or not one libarchive reads): the caller copies the file as it is.
+            return items.isEmpty ? nil : items
+        }
+        return items.isEmpty ? nil : items
+    }
+}
