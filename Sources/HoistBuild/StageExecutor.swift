@@ -168,7 +168,7 @@ struct StageExecutor {
         switch located.instruction {
         case .cmd: return "CMD \(rendered(state.containerConfig.cmd))"
         case .entrypoint: return "ENTRYPOINT \(rendered(state.containerConfig.entrypoint))"
-        case .copy: return "\(located.original) # buildkit"
+        case .copy, .add: return "\(located.original) # buildkit"
         default: return located.original
         }
     }
@@ -240,7 +240,9 @@ struct StageExecutor {
 
         if !copy.excludes.isEmpty {
             // --exclude: patterns (as in .dockerignore) against each path below its source; a file source by its name.
-            let excluded = DockerIgnore(parsing: try copy.excludes.map { try words.expand($0, env) }.joined(separator: "\n"))
+            let patterns: [String]
+            do { patterns = try copy.excludes.map { try words.expand($0, env) } } catch { throw BuildError.at(location, "--exclude: \(error)") }
+            let excluded = DockerIgnore(parsing: patterns.joined(separator: "\n"))
             matches = matches.compactMap { match in
                 if !match.isDirectory { return excluded.excludes(match.name) ? nil : match }
                 var kept = match
