@@ -1,5 +1,4 @@
 import Foundation
-import HoistLayers
 import HoistOCI
 import HoistRegistry
 
@@ -19,8 +18,7 @@ extension Builder {
             for tag in options.tags {
                 let target = try registry.resolver.pushEndpoint(for: tag)
                 for image in images {
-                    let config = LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store)
-                    try await pusher.pushBlobs(image.layers + [config], to: target)
+                    try await pusher.pushBlobs(image.blobs, to: target)
                     try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: nil)
                 }
                 try await registry.putManifest(indexBytes, mediaType: .ociIndex, to: target, tag: tag.digest != nil ? nil : (tag.tag ?? "latest"))
@@ -31,18 +29,13 @@ extension Builder {
         let source = SourceImage(
             root: FetchedManifest(bytes: indexBytes, mediaType: .ociIndex, digest: indexDigest),
             children: images.map { FetchedManifest(bytes: $0.manifestBytes, mediaType: .ociManifest, digest: $0.manifestDigest) },
-            blobs: images.flatMap { $0.layers + [LayerRef(descriptor: $0.manifest.config, diffID: $0.manifest.config.digest, source: .store)] },
+            blobs: images.flatMap(\.blobs),
             endpoint: nil)
-        let copier = ImageCopier(registry: registry)
         for output in options.outputs {
             switch output {
             case .registry: continue
             case let .ociArchive(dest):
-                let scratch = store.root.appendingPathComponent("ingest/index-\(UUID().uuidString)").path
-                defer { try? FileManager.default.removeItem(atPath: scratch) }
-                let annotations = options.tags.first.map { ["io.containerd.image.name": $0.description, "org.opencontainers.image.ref.name": $0.tag ?? "latest"] }
-                try await copier.writeLayout(source, to: scratch, annotations: annotations)
-                try await Blocking.run { try ImageCopier.tarLayout(scratch, to: dest) }
+                try await OCIArchiveExporter(registry: registry).write(source, tags: options.tags, to: dest)
             case let .local(dest):
                 for (image, platform) in zip(images, platforms) {
                     let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path

@@ -82,8 +82,8 @@ public struct Builder {
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             switch output {
             case .registry: continue
-            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
-            case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image, tags: options.tags, to: dest)
+            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image.source, tags: options.tags, to: dest)
+            case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image.source, tags: options.tags, to: dest)
             case let .local(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeDirectory(image.layers, to: dest)
             case let .tar(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeTar(image.layers, to: dest)
             }

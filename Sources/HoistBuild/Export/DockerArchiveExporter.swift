@@ -8,13 +8,6 @@ import HoistRegistry
 struct DockerArchiveExporter {
     let registry: RegistryClient
 
-    func write(_ image: AssembledImage, tags: [Reference], to dest: String) async throws {
-        let config = LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store)
-        let source = SourceImage(root: FetchedManifest(bytes: image.manifestBytes, mediaType: .ociManifest, digest: image.manifestDigest),
-                                 children: [], blobs: image.layers + [config], endpoint: nil)
-        try await write(source, tags: tags, to: dest)
-    }
-
     /// Any single-platform image (an index has no docker archive form).
     func write(_ source: SourceImage, tags: [Reference], to dest: String) async throws {
         guard source.root.mediaType.isManifest else {
@@ -24,8 +17,7 @@ struct DockerArchiveExporter {
         let scratch = registry.store.root.appendingPathComponent("ingest/docker-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let layout = scratch + "/layout"
-        let annotations = tags.first.map { ["io.containerd.image.name": $0.description, "org.opencontainers.image.ref.name": $0.tag ?? "latest"] }
-        try await ImageCopier(registry: registry).writeLayout(source, to: layout, annotations: annotations)
+        try await ImageCopier(registry: registry).writeLayout(source, to: layout, annotations: OCIArchiveExporter.annotations(for: tags))
         let manifest: [[String: Any]] = [[
             "Config": "blobs/sha256/\(manifestValue.config.digest.encoded)",
             "RepoTags": tags.map(DockerArchiveExporter.familiarName),

@@ -1,5 +1,6 @@
 import HoistContent
 import HoistOCI
+import HoistRegistry
 
 /// The finished image: config and manifest bytes (in the store), and the layers they name.
 public struct AssembledImage: Sendable {
@@ -8,6 +9,20 @@ public struct AssembledImage: Sendable {
     public var manifestDigest: Digest
     public var configBytes: [UInt8]
     public var layers: [LayerRef]
+}
+
+extension AssembledImage {
+    /// The config, moved alongside the layers (a config has no diffID; the slot holds its digest).
+    var configBlob: LayerRef { LayerRef(descriptor: manifest.config, diffID: manifest.config.digest, source: .store) }
+
+    /// Every blob the manifest names.
+    var blobs: [LayerRef] { layers + [configBlob] }
+
+    /// The image as something to write out: the exact manifest bytes and its blobs.
+    var source: SourceImage {
+        SourceImage(root: FetchedManifest(bytes: manifestBytes, mediaType: .ociManifest, digest: manifestDigest),
+                    children: [], blobs: blobs, endpoint: nil)
+    }
 }
 
 /// Turns a stage's final state into config and manifest blobs. Base layers keep their digests;

@@ -9,8 +9,7 @@ struct Pusher {
 
     func push(_ image: AssembledImage, as tag: Reference) async throws {
         let target = try registry.resolver.pushEndpoint(for: tag)
-        // The config is already in the store; its diffID slot is unused for a config.
-        try await pushBlobs(image.layers + [LayerRef(descriptor: image.manifest.config, diffID: image.manifest.config.digest, source: .store)], to: target)
+        try await pushBlobs(image.blobs, to: target)
         // A reference pinned by digest is pushed by digest; otherwise under its tag.
         let putReference: String? = tag.digest != nil ? nil : (tag.tag ?? "latest")
         let digest = try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: putReference)

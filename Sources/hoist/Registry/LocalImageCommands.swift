@@ -32,12 +32,11 @@ struct Push: AsyncParsableCommand {
     func run() async throws {
         do {
             let client = try registry.client()
-            let images = LocalImages(root: client.store.root)
             let ref = try ImageArgument(reference).reference
-            guard images.find(ref) != nil else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
+            let kept = try LocalImages(root: client.store.root).kept(ref)
             let target = try destination.map { try ImageArgument($0).reference } ?? ref
             let copier = ImageCopier(registry: client) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
-            print(try await copier.copy(from: images.location(of: ref), to: .registry(target.withDefaultTag)))
+            print(try await copier.copy(from: kept, to: .registry(target.withDefaultTag)))
         } catch {
             reportFailure(error)
             throw ExitCode.failure
@@ -63,13 +62,12 @@ struct Save: AsyncParsableCommand {
     func run() async throws {
         do {
             let client = try registry.client()
-            let images = LocalImages(root: client.store.root)
             let ref = try ImageArgument(reference).reference
-            guard images.find(ref) != nil else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
+            let kept = try LocalImages(root: client.store.root).kept(ref)
             let copier = ImageCopier(registry: client)
             switch format {
-            case "docker": try await copier.saveDockerArchive(from: images.location(of: ref), tags: [ref.withDefaultTag], to: output)
-            case "oci": try await copier.copy(from: images.location(of: ref), to: .archive(path: output, tag: ref.withDefaultTag.tag))
+            case "docker": try await copier.saveDockerArchive(from: kept, tags: [ref.withDefaultTag], to: output)
+            case "oci": try await copier.copy(from: kept, to: .archive(path: output, tag: ref.withDefaultTag.tag))
             default: throw ValidationError("--format \(format): use docker or oci")
             }
         } catch let error as ValidationError {
@@ -97,6 +95,14 @@ struct Rmi: ParsableCommand {
             reportFailure(error)
             throw ExitCode.failure
         }
+    }
+}
+
+extension LocalImages {
+    /// Where a kept image is, for copying out of the store; an error names an image that is not kept.
+    func kept(_ reference: Reference) throws -> ImageLocation {
+        guard find(reference) != nil else { throw LocalImageError.notKept(reference.withDefaultTag.description) }
+        return location(of: reference)
     }
 }
 
