@@ -7,11 +7,11 @@ struct LineParsers {
 
     /// Splits an instruction line into keyword, flags and arguments and parses the arguments.
     func node(from line: String, column: Int) throws -> Node {
-        let scalars = GoQuote.trimSpace(line).unicodeScalars
+        let scalars = Substring(GoQuote.trimSpace(line)).unicodeScalars
         let keywordEnd = scalars.firstIndex(where: LineParsers.isSeparator) ?? scalars.endIndex
         let keyword = String(scalars[..<keywordEnd])
         var flags: [String] = []
-        var rest = Substring(GoQuote.trimSpace(line)).unicodeScalars[keywordEnd...]
+        var rest = scalars[keywordEnd...]
         if keywordEnd < scalars.endIndex {
             var afterSpace = rest
             while let f = afterSpace.first, LineParsers.isSeparator(f) { afterSpace = afterSpace.dropFirst() }
