@@ -4,7 +4,6 @@ import HoistOCI
 /// read at most once however many stages and COPY instructions ask about it.
 public actor LayerIndexCache {
     private var indexes: [Digest: LayerIndex] = [:]
-    public private(set) var layersIndexed: [Digest] = []
 
     public init() {}
 
@@ -13,7 +12,6 @@ public actor LayerIndexCache {
         let path = try await blobPath()
         let index = try await Blocking.run { try LayerIndex(reading: path) }
         indexes[digest] = index
-        layersIndexed.append(digest)
         return index
     }
 }

@@ -27,8 +27,6 @@ public struct DockerIgnore: Sendable, Equatable {
         }
     }
 
-    public var isEmpty: Bool { rules.isEmpty }
-
     /// Whether `path` (relative to the context, `/`-separated) is left out of the context.
     public func excludes(_ path: String) -> Bool {
         let elements = DockerIgnore.clean(path)
