@@ -19,13 +19,14 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSystem"),
 
         .target(name: "HoistOCI", dependencies: ["CCrypto"]),
         .target(name: "HoistDockerfile"),
         .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl"]),
         .target(name: "HoistContent", dependencies: ["HoistOCI"]),
         .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CDeflate", "CZstd"]),
-        .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers"]),
+        .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers", "CSystem"]),
         .executableTarget(name: "hoist", dependencies: [
             "HoistBuild", "HoistLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -60,6 +60,9 @@ struct StageExecutor {
             }
         }
         var emptyLayer = true
+        // BuildKit's created_by; nil keeps the instruction's text, and ONBUILD records no history.
+        var createdBy: String?
+        var recorded = true
         switch located.instruction {
         case let .arg(declarations):
             for d in declarations {
@@ -71,23 +74,38 @@ struct StageExecutor {
                 state.containerConfig.setEnvironment(key, value)
                 variables.setEnv(key, value)
             }
+            createdBy = HistoryText.pairs("ENV", expanded)
         case let .label(pairs):
             var labels = state.containerConfig.labels ?? [:]
-            for pair in pairs { labels[try expand(pair.key)] = try expand(pair.value) }
+            let expanded = try pairs.map { (try expand($0.key), try expand($0.value)) }
+            for (key, value) in expanded { labels[key] = value }
             state.containerConfig.labels = labels
+            createdBy = HistoryText.pairs("LABEL", expanded)
         case let .workdir(raw):
             let path = try expand(raw)
             let absolute = path.hasPrefix("/") ? path : state.workingDirectory + "/" + path
-            state.containerConfig.workingDir = "/" + TarHeader.normalize(absolute)
+            let directory = "/" + TarHeader.normalize(absolute)
+            state.containerConfig.workingDir = directory
+            createdBy = "WORKDIR \(directory)"
+            // As BuildKit: every WORKDIR but `/` is a layer that makes the directory if the stage lacks it.
+            if directory != "/" {
+                let layer = try await makeWorkingDirectory(directory, state: state, location: location)
+                state.layers.append(layer)
+                state.config.rootfs.diffIDs.append(layer.diffID)
+                emptyLayer = false
+            }
         case let .user(raw):
             state.containerConfig.user = try expand(raw)
+            createdBy = "USER \(state.containerConfig.user ?? "")"
         case let .expose(ports):
             var exposed = state.containerConfig.exposedPorts ?? [:]
-            for port in ports {
+            let normalized = try ports.map { port in
                 let p = try expand(port).lowercased()
-                exposed[p.contains("/") ? p : p + "/tcp"] = EmptyObject()
+                return p.contains("/") ? p : p + "/tcp"
             }
+            for port in normalized { exposed[port] = EmptyObject() }
             state.containerConfig.exposedPorts = exposed
+            createdBy = HistoryText.expose(normalized)
         case let .cmd(command):
             state.containerConfig.cmd = argv(command, state)
             cmdSetHere = true
@@ -96,7 +114,8 @@ struct StageExecutor {
             // As BuildKit: an ENTRYPOINT drops a CMD inherited from the base, but not one set in this stage.
             if !cmdSetHere { state.containerConfig.cmd = nil }
         case let .copy(copy):
-            let layer = try await runCopy(copy, state: state, environment: environment, stage: stage, location: location)
+            let (layer, text) = try await runCopy(copy, keyword: "COPY", state: state, environment: environment, stage: stage, location: location)
+            createdBy = text
             state.layers.append(layer)
             state.config.rootfs.diffIDs.append(layer.diffID)
             emptyLayer = false
@@ -104,16 +123,22 @@ struct StageExecutor {
             state.config.author = name
         case let .volume(paths):
             var volumes = state.containerConfig.volumes ?? [:]
-            for path in paths { volumes[try expand(path)] = EmptyObject() }
+            let expanded = try paths.map { try expand($0) }
+            for path in expanded { volumes[path] = EmptyObject() }
             state.containerConfig.volumes = volumes
+            createdBy = HistoryText.volume(expanded)
         case let .stopSignal(signal):
             state.containerConfig.stopSignal = try expand(signal)
+            createdBy = "STOPSIGNAL \(state.containerConfig.stopSignal ?? "")"
         case let .shell(shell):
             state.containerConfig.shell = shell
         case let .healthcheck(check):
-            state.containerConfig.healthcheck = healthConfig(check)
+            let config = healthConfig(check)
+            state.containerConfig.healthcheck = config
+            createdBy = HistoryText.healthcheck(config)
         case let .onbuild(trigger):
             state.containerConfig.onBuild = (state.containerConfig.onBuild ?? []) + [trigger.expression]
+            recorded = false
         case let .add(add):
             if let remote = add.sources.first(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
                 throw BuildError.at(location, "ADD \(remote): remote sources (URLs, git) are not supported yet by hoist; download them into the context and ADD or COPY the file")
@@ -123,8 +148,9 @@ struct StageExecutor {
             copy.link = add.link
             copy.excludes = add.excludes
             copy.heredocs = add.heredocs
-            let layer = try await runCopy(copy, state: state, environment: environment, stage: stage, location: location,
-                                          unpackArchives: add.unpack ?? true)
+            let (layer, text) = try await runCopy(copy, keyword: "ADD", state: state, environment: environment, stage: stage, location: location,
+                                                  unpackArchives: add.unpack ?? true)
+            createdBy = text
             state.layers.append(layer)
             state.config.rootfs.diffIDs.append(layer.diffID)
             emptyLayer = false
@@ -133,8 +159,9 @@ struct StageExecutor {
         case .from:
             break
         }
+        guard recorded else { return }
         var history = state.config.history ?? []
-        history.append(ImageConfig.History(created: clock.created, createdBy: historyText(located, state),
+        history.append(ImageConfig.History(created: clock.created, createdBy: createdBy ?? historyText(located, state),
                                            comment: "buildkit.dockerfile.v0", emptyLayer: emptyLayer ? true : nil))
         state.config.history = history
     }
@@ -168,14 +195,13 @@ struct StageExecutor {
         switch located.instruction {
         case .cmd: return "CMD \(rendered(state.containerConfig.cmd))"
         case .entrypoint: return "ENTRYPOINT \(rendered(state.containerConfig.entrypoint))"
-        case .copy, .add: return "\(located.original) # buildkit"
         default: return located.original
         }
     }
 
     /// COPY, and ADD of local sources (`unpackArchives`: local tar archives are unpacked into the destination).
-    private func runCopy(_ copy: CopyInstruction, state: StageState, environment env: [String: String], stage: Stage,
-                         location: SourceLocation, unpackArchives: Bool = false) async throws -> LayerRef {
+    private func runCopy(_ copy: CopyInstruction, keyword: String, state: StageState, environment env: [String: String], stage: Stage,
+                         location: SourceLocation, unpackArchives: Bool = false) async throws -> (LayerRef, String) {
         let words = ShellWords(escape: graph.escape)
         // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
         let inline = copy.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in copy.heredocs.first { $0.name == name } } }
@@ -187,8 +213,10 @@ struct StageExecutor {
             rawDestination = try words.expand(copy.destination, env)
         } catch { throw BuildError.at(location, "\(error)") }
         let hasWildcard = rawSources.contains { $0.contains(where: { "*?[".contains($0) }) }
-        let destination = try CopyDestination(rawDestination, workingDirectory: state.workingDirectory,
+        var destination = try CopyDestination(rawDestination, workingDirectory: state.workingDirectory,
                                               sourceCount: rawSources.count + inline.count > 1 || hasWildcard ? 2 : 1, location: location)
+        let stageView = sources.view(over: state.layers)
+        do { try await destination.resolve(in: stageView) } catch { throw BuildError.at(location, "\(keyword) \(rawDestination): \(error)") }
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
@@ -232,8 +260,7 @@ struct StageExecutor {
         var mode: ModeChange?
         do {
             if let chown = copy.chown {
-                let view = sources.view(over: state.layers)
-                owner = try await Ownership.resolve(try words.expand(chown, env), in: view, scratch: scratch)
+                owner = try await Ownership.resolve(try words.expand(chown, env), in: stageView, scratch: scratch)
             }
             if let chmod = copy.chmod { mode = try Ownership.mode(try words.expand(chmod, env)) }
         } catch { throw BuildError.at(location, "\(error)") }
@@ -259,6 +286,41 @@ struct StageExecutor {
         let compression = self.compression
         let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
         log("  \(located(location)) layer \(built.descriptor.digest.encoded.prefix(12)) (\(built.descriptor.size) bytes, \(entries.count) entries)")
+        var expandedSources = rawSources[...]
+        let shownSources = copy.sources.map { word in
+            Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? expandedSources.popFirst() ?? word
+        }
+        let text = HistoryText.copy(keyword, chown: try? copy.chown.map { try words.expand($0, env) }, chmod: copy.chmod,
+                                    sources: shownSources, destination: rawDestination)
+        return (LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store), text)
+    }
+
+    /// WORKDIR's layer: the directories of `directory` the stage lacks, owned by the stage's USER as
+    /// BuildKit makes them; empty when the directory exists (BuildKit still records a layer).
+    private func makeWorkingDirectory(_ directory: String, state: StageState, location: SourceLocation) async throws -> LayerRef {
+        let view = sources.view(over: state.layers)
+        let scratch = try makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var entries: [LayerEntry] = []
+        do {
+            let target = try await view.writeTarget(directory)
+            if let existing = target.existing, !existing.isDirectory {
+                throw FilesystemViewError.notADirectory(target.path)
+            }
+            let missing = target.missingParents + (target.existing == nil ? [target.path] : [])
+            if !missing.isEmpty {
+                var owner = (uid: 0, gid: 0)
+                if let user = state.containerConfig.user, !user.isEmpty {
+                    owner = try await Ownership.resolve(user, in: view, scratch: scratch)
+                }
+                entries = missing.map { LayerEntry(path: $0, kind: .directory, mode: 0o755, uid: owner.uid, gid: owner.gid, mtime: clock.createdDirectoryTime) }
+            }
+        } catch let error as BuildError { throw error } catch {
+            throw BuildError.at(location, "WORKDIR \(directory): \(error)")
+        }
+        let store = self.store
+        let compression = self.compression
+        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
     }
 

@@ -48,6 +48,10 @@ public actor FilesystemView {
             let idx = try await index(i)
             if let header = idx.entries[path] { return Found(header: header, layer: i) }
             if idx.hides(path) { return nil }
+            if idx.implicitDirectories.contains(path) {
+                // A layer may hold a/b/c without an entry for a/b; runtimes create such parents 0755 root.
+                return Found(header: TarHeader(path: path, kind: .directory, mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0), layer: i)
+            }
         }
         return nil
     }
@@ -76,6 +80,48 @@ public actor FilesystemView {
             last = found
         }
         return (resolved.joined(separator: "/"), last)
+    }
+
+    /// Where a write to `path` lands: symlinks in every component (the last one too) are followed
+    /// inside the root, as BuildKit resolves a COPY or WORKDIR destination in the stage.
+    public struct WriteTarget: Sendable, Equatable {
+        /// The resolved path ("" is the root).
+        public var path: String
+        /// What is there now, if anything.
+        public var existing: TarHeader?
+        /// Directories above `path` that do not exist yet, top down; the writer must create them.
+        public var missingParents: [String]
+    }
+
+    public func writeTarget(_ path: String) async throws -> WriteTarget {
+        var resolved: [String] = []
+        var remaining = path.split(separator: "/").map(String.init)[...]
+        var hops = 0
+        var missing = false
+        var missingParents: [String] = []
+        var existing: TarHeader? = TarHeader(path: "", kind: .directory, mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 0)
+        while let component = remaining.popFirst() {
+            if component == "." || component.isEmpty { continue }
+            if component == ".." { _ = resolved.popLast(); continue }
+            let candidate = (resolved + [component]).joined(separator: "/")
+            if !missing, let found = try await entry(at: candidate) {
+                if case let .symlink(target) = found.header.kind {
+                    hops += 1
+                    if hops > 40 { throw FilesystemViewError.symlinkLoop(path) }
+                    if target.hasPrefix("/") { resolved = [] }
+                    remaining = (target.split(separator: "/").map(String.init) + remaining)[...]
+                    continue
+                }
+                if !remaining.isEmpty, !found.header.isDirectory { throw FilesystemViewError.notADirectory(candidate) }
+                existing = found.header
+            } else {
+                missing = true
+                existing = nil
+                if !remaining.isEmpty { missingParents.append(candidate) }
+            }
+            resolved.append(component)
+        }
+        return WriteTarget(path: resolved.joined(separator: "/"), existing: existing, missingParents: missingParents)
     }
 
     /// Everything below `directory` (an already resolved path), merged across layers, sorted.
@@ -170,11 +216,13 @@ public actor FilesystemView {
 public enum FilesystemViewError: Error, CustomStringConvertible {
     case symlinkLoop(String)
     case missingBody(String)
+    case notADirectory(String)
 
     public var description: String {
         switch self {
         case let .symlinkLoop(p): "\(p): too many levels of symbolic links"
         case let .missingBody(p): "\(p): the layer that lists it does not contain its content (a hard link to a missing file?)"
+        case let .notADirectory(p): "/\(p) is not a directory in this stage, so nothing can be written below it"
         }
     }
 }

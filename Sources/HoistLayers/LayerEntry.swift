@@ -18,13 +18,16 @@ public struct LayerEntry: Sendable, Equatable {
     public var gid: Int
     /// Seconds since the epoch.
     public var mtime: Int
+    /// Extended attributes (`security.capability`), written as PAX `SCHILY.xattr.*` records.
+    public var xattrs: [String: [UInt8]]
 
-    public init(path: String, kind: Kind, mode: UInt32, uid: Int = 0, gid: Int = 0, mtime: Int) {
+    public init(path: String, kind: Kind, mode: UInt32, uid: Int = 0, gid: Int = 0, mtime: Int, xattrs: [String: [UInt8]] = [:]) {
         self.path = path
         self.kind = kind
         self.mode = mode
         self.uid = uid
         self.gid = gid
         self.mtime = mtime
+        self.xattrs = xattrs
     }
 }

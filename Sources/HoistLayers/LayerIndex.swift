@@ -6,6 +6,8 @@ public struct LayerIndex: Sendable {
     public var whiteouts: Set<String> = []
     /// Directories whose contents in the layers below are hidden.
     public var opaqueDirectories: Set<String> = []
+    /// Parents of entries that have no entry of their own in this layer.
+    public var implicitDirectories: Set<String> = []
 
     public init() {}
 
@@ -19,6 +21,14 @@ public struct LayerIndex: Sendable {
                 opaqueDirectories.insert(dir)
             } else if !header.path.isEmpty {
                 entries[header.path] = header
+            }
+        }
+        for path in entries.keys {
+            var p = Substring(path)
+            while let slash = p.lastIndex(of: "/") {
+                p = p[..<slash]
+                let parent = String(p)
+                if entries[parent] != nil || !implicitDirectories.insert(parent).inserted { break }
             }
         }
     }

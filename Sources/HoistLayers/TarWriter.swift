@@ -55,6 +55,9 @@ public enum TarWriter {
                 archive_entry_set_hardlink_utf8(entry, target)
             }
             archive_entry_set_perm(entry, mode_t(item.mode & 0o7777))
+            for (name, value) in item.xattrs.sorted(by: { $0.key < $1.key }) {
+                value.withUnsafeBytes { archive_entry_xattr_add_entry(entry, name, $0.baseAddress, $0.count) }
+            }
             try check(archive_write_header(archive, entry), archive, sink, "write header", item.path)
             guard case let .file(source, size) = item.kind else { continue }
             let fd = open(source, O_RDONLY | O_CLOEXEC)

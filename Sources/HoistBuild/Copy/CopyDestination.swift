@@ -8,6 +8,10 @@ struct CopyDestination {
     /// Absolute destination, as a relative image path (`src/app.txt`; "" is the root).
     var path: String
     var isDirectory: Bool
+    /// Whether the destination already is a directory in the stage: then its metadata is kept.
+    var exists = false
+    /// Directories above the destination that the stage lacks; the layer creates them.
+    var missingParents: [String] = []
 
     init(_ raw: String, workingDirectory: String, sourceCount: Int, location: SourceLocation) throws {
         let absolute = raw.hasPrefix("/") ? raw : workingDirectory + "/" + raw
@@ -18,11 +22,25 @@ struct CopyDestination {
         }
     }
 
+    /// Follows the destination through the stage's files, as BuildKit does: a symlinked directory
+    /// in the base is written through (`/usr/lib` → `/lib`), an existing directory receives a single
+    /// file source under its own name, and missing parents are noted for the layer.
+    mutating func resolve(in view: FilesystemView) async throws {
+        let target = try await view.writeTarget(path)
+        path = target.path
+        missingParents = target.missingParents
+        if let existing = target.existing, existing.isDirectory {
+            exists = true
+            isDirectory = true
+        }
+    }
+
     /// Turns matched sources into layer entries. `owner` overrides uid/gid (--chown); `mode`
     /// overrides permission bits (--chmod); `createdTime` stamps directories COPY creates.
     /// With `parents`, each source keeps its path below its root under the destination (`--parents`).
     func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int, parents: Bool = false) -> [LayerEntry] {
         var result: [String: LayerEntry] = [:]
+        var linked: [FileIdentity: [String]] = [:]
         func place(_ item: CopyItem, at path: String) {
             guard !path.isEmpty else { return }
             let kind: LayerEntry.Kind
@@ -33,13 +51,15 @@ struct CopyDestination {
             }
             let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
             let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
+            if let identity = item.linkIdentity { linked[identity, default: []].append(path) }
             result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
-                                      uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime)
+                                      uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
         }
         func createDirectory(_ path: String) {
-            guard !path.isEmpty, result[path] == nil else { return }
+            guard !path.isEmpty, result[path] == nil, !(exists && path == self.path) else { return }
             result[path] = LayerEntry(path: path, kind: .directory, mode: 0o755, uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mtime: createdTime)
         }
+        for parent in missingParents { createDirectory(parent) }
         for match in matches {
             // --parents: the directories between the destination and the source are made too.
             let kept = parents ? match.sourcePath : ""
@@ -59,6 +79,11 @@ struct CopyDestination {
                 if isDirectory { createDirectory(path) }
                 place(item, at: parents ? join(path, kept) : (isDirectory ? join(path, match.name) : path))
             }
+        }
+        // Hard links within one COPY stay hard links: the first path in layer order carries the bytes.
+        for paths in linked.values where Set(paths).count > 1 {
+            let sorted = Set(paths).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for path in sorted.dropFirst() { result[path]?.kind = .hardlink(target: sorted[0]) }
         }
         return Array(result.values)
     }

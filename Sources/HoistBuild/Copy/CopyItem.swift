@@ -13,6 +13,15 @@ struct CopyItem: Sendable {
     var uid: Int
     var gid: Int
     var mtime: Int
+    var xattrs: [String: [UInt8]] = [:]
+    /// Device and inode of a context file with more than one link: two items with the same
+    /// identity in one COPY are written as a file and a hard link to it, as BuildKit does.
+    var linkIdentity: FileIdentity? = nil
+}
+
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
 }
 
 /// A COPY source after matching: its base name and what it contains.

@@ -1,6 +1,6 @@
 /// Go's `strconv.Quote` and `strings.TrimSpace`, so dumps match BuildKit's byte for byte.
-enum GoQuote {
-    static func quote(_ s: String) -> String {
+public enum GoQuote {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
