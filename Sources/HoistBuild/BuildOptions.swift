@@ -29,6 +29,15 @@ public struct BuildOptions: Sendable {
     /// `--metadata-file`: buildx's JSON keys about the result.
     public var metadataFile: String?
     public var compression: LayerCompression = .gzip
+    /// `force-compression=true`: base layers in another compression are recompressed too.
+    public var forceCompression = false
+    /// `--format docker`: Docker schema 2 media types instead of OCI.
+    public var format: ImageFormat = .oci
+    /// `--label`: set on the final image's config.
+    public var labels: [String: String] = [:]
+    /// `--annotation`: on the manifest (default, `manifest:`) or the index (`index:`).
+    public var annotations: [String: String] = [:]
+    public var indexAnnotations: [String: String] = [:]
     public var root: URL
 
     public init(contextDirectory: String, root: URL) {
@@ -58,13 +67,21 @@ public enum OutputSpec: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public init(parsing text: String) throws {
+    /// The key=value fields of an `--output` text (`type=registry,compression=zstd`).
+    public static func settings(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
         for part in text.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2 else { throw BuildError.badOutput(text, "\"\(part)\" is not key=value") }
-            fields[kv[0]] = kv[1]
+            if kv.count == 2 { fields[kv[0]] = kv[1] }
         }
+        return fields
+    }
+
+    public init(parsing text: String) throws {
+        if let bad = text.split(separator: ",").first(where: { !$0.dropFirst().contains("=") }) {
+            throw BuildError.badOutput(text, "\"\(bad)\" is not key=value")
+        }
+        let fields = OutputSpec.settings(text)
         switch fields["type"] {
         case "registry"?: self = .registry
         case let kind? where ["oci", "docker", "local", "tar"].contains(kind):

@@ -6,9 +6,10 @@ extension Builder {
     /// Several platforms: an OCI index over the images, pushed after them (each manifest by digest,
     /// the index under the tags), written whole into an OCI archive, kept whole in the local store.
     func finishMultiPlatform(_ images: [AssembledImage], platforms: [Platform], wantsPush: Bool, keepLocally: Bool) async throws -> BuildResult {
-        let index = Index(mediaType: .ociIndex, manifests: zip(images, platforms).map { image, platform in
-            Descriptor(mediaType: .ociManifest, digest: image.manifestDigest, size: Int64(image.manifestBytes.count), platform: platform.normalized)
-        })
+        let indexType = options.format.indexMediaType
+        let index = Index(mediaType: indexType, manifests: zip(images, platforms).map { image, platform in
+            Descriptor(mediaType: image.mediaType, digest: image.manifestDigest, size: Int64(image.manifestBytes.count), platform: platform.normalized)
+        }, annotations: options.indexAnnotations.isEmpty ? nil : options.indexAnnotations)
         let indexBytes = try CanonicalJSON.encode(index)
         let indexDigest = try store.ingest(indexBytes, source: "image index")
         log("index \(indexDigest)")
@@ -19,16 +20,16 @@ extension Builder {
                 let target = try registry.resolver.pushEndpoint(for: tag)
                 for image in images {
                     try await pusher.pushBlobs(image.blobs, to: target)
-                    try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: nil)
+                    try await registry.putManifest(image.manifestBytes, mediaType: image.mediaType, to: target, tag: nil)
                 }
-                try await registry.putManifest(indexBytes, mediaType: .ociIndex, to: target, tag: tag.digest != nil ? nil : (tag.tag ?? "latest"))
+                try await registry.putManifest(indexBytes, mediaType: indexType, to: target, tag: tag.digest != nil ? nil : (tag.tag ?? "latest"))
                 log("pushed \(tag) (\(target)) \(indexDigest)")
                 pushed.append(tag)
             }
         }
         let source = SourceImage(
-            root: FetchedManifest(bytes: indexBytes, mediaType: .ociIndex, digest: indexDigest),
-            children: images.map { FetchedManifest(bytes: $0.manifestBytes, mediaType: .ociManifest, digest: $0.manifestDigest) },
+            root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
+            children: images.map { FetchedManifest(bytes: $0.manifestBytes, mediaType: $0.mediaType, digest: $0.manifestDigest) },
             blobs: images.flatMap(\.blobs),
             endpoint: nil)
         for output in options.outputs {
@@ -52,10 +53,10 @@ extension Builder {
         if keepLocally {
             for layer in source.blobs { try await layer.localize(using: registry) }
             for tag in options.tags {
-                try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: Descriptor(mediaType: .ociIndex, digest: indexDigest, size: Int64(indexBytes.count)))
+                try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: Descriptor(mediaType: indexType, digest: indexDigest, size: Int64(indexBytes.count)))
             }
         }
-        try writeRecords(config: nil, manifest: indexDigest, size: indexBytes.count, mediaType: .ociIndex)
+        try writeRecords(config: nil, manifest: indexDigest, size: indexBytes.count, mediaType: indexType)
         return BuildResult(image: images[0], images: images, index: (indexDigest, indexBytes), pushed: pushed, stats: await registry.stats)
     }
 }

@@ -92,12 +92,12 @@ public struct Builder {
         if keepLocally {
             // No output asked for: the image goes into the local image store, complete, as docker keeps a build.
             for layer in image.layers { try await layer.localize(using: registry) }
-            let descriptor = Descriptor(mediaType: .ociManifest, digest: image.manifestDigest, size: Int64(image.manifestBytes.count))
+            let descriptor = Descriptor(mediaType: image.mediaType, digest: image.manifestDigest, size: Int64(image.manifestBytes.count))
             for tag in options.tags { try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: descriptor) }
             log(options.tags.isEmpty ? "kept in the local store as \(image.manifestDigest) (give -t to name it)"
                                      : "kept in the local store as \(options.tags.map(\.description).joined(separator: ", "))")
         }
-        try writeRecords(config: image.manifest.config.digest, manifest: image.manifestDigest, size: image.manifestBytes.count, mediaType: .ociManifest)
+        try writeRecords(config: image.manifest.config.digest, manifest: image.manifestDigest, size: image.manifestBytes.count, mediaType: image.mediaType)
         return BuildResult(image: image, images: [image], index: nil, pushed: pushed, stats: await registry.stats)
     }
 
@@ -133,7 +133,14 @@ public struct Builder {
         }
         var final = built[graph.order.last!]!
         final.config.created = clock.created
-        let image = try ImageAssembler.assemble(final, store: store)
+        if !options.labels.isEmpty {
+            // --label: set on the final image over the Dockerfile's, as buildx does; no history entry.
+            final.containerConfig.labels = (final.containerConfig.labels ?? [:]).merging(options.labels) { $1 }
+        }
+        if options.forceCompression {
+            final.layers = try await LayerRecompressor(registry: registry, log: log).convert(final.layers, to: options.compression)
+        }
+        let image = try ImageAssembler.assemble(final, store: store, format: options.format, annotations: options.annotations)
         log("image \(image.manifestDigest)")
 
         return (image, sources)

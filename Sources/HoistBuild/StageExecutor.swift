@@ -140,16 +140,12 @@ struct StageExecutor {
             state.containerConfig.onBuild = (state.containerConfig.onBuild ?? []) + [trigger.expression]
             recorded = false
         case let .add(add):
-            if let remote = add.sources.first(where: { $0.contains("://") || $0.hasPrefix("git@") }) {
-                throw BuildError.at(location, "ADD \(remote): remote sources (URLs, git) are not supported yet by hoist; download them into the context and ADD or COPY the file")
-            }
-            if add.checksum != nil { throw BuildError.at(location, "ADD --checksum applies to URLs only") }
             var copy = CopyInstruction(sources: add.sources, destination: add.destination, chown: add.chown, chmod: add.chmod)
             copy.link = add.link
             copy.excludes = add.excludes
             copy.heredocs = add.heredocs
             let (layer, text) = try await runCopy(copy, keyword: "ADD", state: state, environment: environment, stage: stage, location: location,
-                                                  unpackArchives: add.unpack ?? true)
+                                                  add: add)
             createdBy = text
             state.layers.append(layer)
             state.config.rootfs.diffIDs.append(layer.diffID)
@@ -201,7 +197,7 @@ struct StageExecutor {
 
     /// COPY, and ADD of local sources (`unpackArchives`: local tar archives are unpacked into the destination).
     private func runCopy(_ copy: CopyInstruction, keyword: String, state: StageState, environment env: [String: String], stage: Stage,
-                         location: SourceLocation, unpackArchives: Bool = false) async throws -> (LayerRef, String) {
+                         location: SourceLocation, add: AddInstruction? = nil) async throws -> (LayerRef, String) {
         let words = ShellWords(escape: graph.escape)
         // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
         let inline = copy.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in copy.heredocs.first { $0.name == name } } }
@@ -212,9 +208,11 @@ struct StageExecutor {
             rawSources = try fileSources.map { try words.expand($0, env) }
             rawDestination = try words.expand(copy.destination, env)
         } catch { throw BuildError.at(location, "\(error)") }
-        let hasWildcard = rawSources.contains { $0.contains(where: { "*?[".contains($0) }) }
-        var destination = try CopyDestination(rawDestination, workingDirectory: state.workingDirectory,
-                                              sourceCount: rawSources.count + inline.count > 1 || hasWildcard ? 2 : 1, location: location)
+        if add?.checksum != nil, !rawSources.contains(where: { RemoteSource($0) != nil }) {
+            throw BuildError.at(location, "ADD --checksum applies to URLs only")
+        }
+        var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
+        try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: rawSources.count + inline.count, location: location)
         let stageView = sources.view(over: state.layers)
         do { try await destination.resolve(in: stageView) } catch { throw BuildError.at(location, "\(keyword) \(rawDestination): \(error)") }
         let scratch = try makeScratch()
@@ -241,6 +239,11 @@ struct StageExecutor {
                 log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")
             } else {
                 for s in rawSources {
+                    if let add, let remote = RemoteSource(s) {
+                        matches.append(try await remote.fetch(into: scratch, checksum: try add.checksum.map { try words.expand($0, env) },
+                                                              keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime))
+                        continue
+                    }
                     let found = try context.match(s)
                     if found.isEmpty { throw ContextError.notFound(s) }
                     matches += found
@@ -249,9 +252,11 @@ struct StageExecutor {
         } catch let error as BuildError { throw error } catch {
             throw BuildError.at(location, "COPY: \(error)")
         }
-        if unpackArchives {
+        try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: matches.count, location: location)
+        if let add {
+            // ADD unpacks local archives by default and downloads only with --unpack=true.
             matches = matches.map { match in
-                guard !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
+                guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
                       let items = ArchiveExpander.items(of: body, staging: scratch) else { return match }
                 return CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items)
             }

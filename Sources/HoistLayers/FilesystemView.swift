@@ -34,6 +34,7 @@ public actor FilesystemView {
     /// How many of `layers` this view has had to read so far (top layers first).
     public var layersRead: Int { consulted.count }
     private var consulted: Set<Int> = []
+    private var extractions = 0
 
     private func index(_ i: Int) async throws -> LayerIndex {
         consulted.insert(i)
@@ -176,13 +177,16 @@ public actor FilesystemView {
         var staged: [String: String] = [:]
         for (layer, paths) in wanted.sorted(by: { $0.key < $1.key }) {
             let blob = try await layers[layer].blobPath()
+            // Staged names are unique per view, so several calls may share one directory.
+            let batch = extractions
+            extractions += 1
             let got = try await Blocking.run { () -> [String: String] in
                 let reader = try TarReader(path: blob)
                 var out: [String: String] = [:]
                 var n = 0
                 while out.count < paths.count, let header = try reader.next() {
                     guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
-                    let file = "\(directory)/L\(layer)-\(n)"
+                    let file = "\(directory)/L\(layer)-\(batch)-\(n)"
                     n += 1
                     try reader.extractBody(to: file)
                     out[header.path] = file

@@ -15,6 +15,26 @@ public struct BuiltLayer: Sendable, Equatable {
 /// mode and mtime (whole seconds) come only from the entry, never from the machine.
 public enum LayerBuilder {
     public static func write(_ entries: [LayerEntry], into store: ContentStore, compression: LayerCompression = .gzip) throws -> BuiltLayer {
+        try write(into: store, compression: compression) { sink in
+            try TarWriter.write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
+        }
+    }
+
+    /// An existing layer blob (gzip, zstd or plain) compressed anew, for `force-compression`. The
+    /// tar inside is unchanged, so the result must have the same diffID: that is checked.
+    public static func recompress(blob path: String, diffID: Digest, into store: ContentStore, compression: LayerCompression) throws -> BuiltLayer {
+        let built = try write(into: store, compression: compression) { sink in
+            try RawDecompressor.read(path) { bytes in
+                try sink.consume(bytes)
+            }
+        }
+        guard built.diffID == diffID else {
+            throw LayerError.compression("\(path): recompressing changed the layer's content (diffID \(built.diffID), expected \(diffID))")
+        }
+        return built
+    }
+
+    private static func write(into store: ContentStore, compression: LayerCompression, tar: (TarWriter.Sink) throws -> Void) throws -> BuiltLayer {
         let blob = try store.writer()
         let diffHasher = SHA256Hasher()
         let compress: (UnsafeRawBufferPointer) throws -> Void
@@ -34,7 +54,7 @@ public enum LayerBuilder {
             try compress(bytes)
         }
         do {
-            try TarWriter.write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
+            try tar(sink)
             try finish()
             let digest = try blob.commit()
             return BuiltLayer(descriptor: Descriptor(mediaType: compression.mediaType, digest: digest, size: store.size(of: digest) ?? 0),

@@ -50,6 +50,15 @@ struct Assemble: AsyncParsableCommand {
     @Option(help: "Layer compression: gzip[:level] (default), zstd[:level] or uncompressed.")
     var compression: String?
 
+    @Option(help: "Set a label on the image: KEY=VALUE (repeatable).")
+    var label: [String] = []
+
+    @Option(help: "Add an annotation: KEY=VALUE on the manifest, index:KEY=VALUE on a multi-platform index (repeatable).")
+    var annotation: [String] = []
+
+    @Option(help: "Media types of the image: oci (default) or docker (Docker schema 2 and manifest lists).")
+    var format: String?
+
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
 
@@ -96,6 +105,35 @@ struct Assemble: AsyncParsableCommand {
             do { return try Reference(parsing: text) } catch { throw ValidationError("-t \(text): \(error)") }
         }
         options.outputs = try output.map(OutputSpec.init(parsing:))
+        if let format { options.format = try ImageFormat(parsing: format) }
+        if let compression { options.compression = try LayerCompression(parsing: compression) }
+        // buildx's image output options, from any --output: compression=, force-compression=, oci-mediatypes=.
+        for text in output {
+            let settings = OutputSpec.settings(text)
+            if let value = settings["compression"] {
+                let level = settings["compression-level"].map { ":" + $0 } ?? ""
+                options.compression = try LayerCompression(parsing: value + level)
+            }
+            if let value = settings["force-compression"] { options.forceCompression = try Self.bool(value, "force-compression") }
+            if let value = settings["oci-mediatypes"] { options.format = try Self.bool(value, "oci-mediatypes") ? .oci : .docker }
+        }
+        for item in label {
+            let (key, value) = try Self.pair(item, "--label")
+            options.labels[key] = value
+        }
+        for item in annotation {
+            var (key, value) = try Self.pair(item, "--annotation")
+            if key.hasPrefix("index:") {
+                key.removeFirst("index:".count)
+                options.indexAnnotations[key] = value
+            } else {
+                if key.hasPrefix("manifest:") { key.removeFirst("manifest:".count) }
+                options.annotations[key] = value
+            }
+        }
+        if options.format == .docker, !(options.annotations.isEmpty && options.indexAnnotations.isEmpty) {
+            throw ValidationError("--annotation needs the OCI format: Docker's schema 2 manifests have no annotations")
+        }
         for item in buildContext {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
                 throw ValidationError("--build-context \(item): expected NAME=VALUE")
@@ -110,7 +148,6 @@ struct Assemble: AsyncParsableCommand {
         }
         options.iidFile = iidfile
         options.metadataFile = metadataFile
-        if let compression { options.compression = try LayerCompression(parsing: compression) }
         for arg in buildArg {
             if let eq = arg.firstIndex(of: "=") {
                 options.buildArgs[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
@@ -128,5 +165,18 @@ struct Assemble: AsyncParsableCommand {
             options.sourceDateEpoch = sourceDateEpoch
         }
         return options
+    }
+
+    private static func pair(_ item: String, _ flag: String) throws -> (String, String) {
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else { throw ValidationError("\(flag) \(item): expected KEY=VALUE") }
+        return (String(item[..<eq]), String(item[item.index(after: eq)...]))
+    }
+
+    private static func bool(_ text: String, _ key: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw ValidationError("--output …,\(key)=\(text): expected true or false")
+        }
     }
 }

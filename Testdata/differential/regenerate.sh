@@ -26,7 +26,8 @@ for name in "${cases[@]}"; do
   echo "== $name" >&2
   if docker buildx build --network host --push -t "$ref" $flags "$ctx" >"$W/$name.log" 2>&1; then
     skopeo copy -q --src-tls-verify=false "docker://$ref" "oci:$W/oci-$name:latest"
-    python3 "$HERE/summarize.py" "$W/oci-$name" --alias "$(command -v busybox)=busybox-static" > "$HERE/golden/$name.json"
+    python3 "$HERE/summarize.py" "$W/oci-$name" --alias "$(command -v busybox)=busybox-static" \
+      --replace "127.0.0.1:$SERVE_PORT=SERVER" > "$HERE/golden/$name.json"
   else
     # A case BuildKit refuses is golden too: Hoist must refuse it as well.
     { echo '{"refused": true}'; } > "$HERE/golden/$name.json"

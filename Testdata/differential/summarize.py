@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Summarises an image in an OCI layout as JSON: its merged file tree and its config.
 
-    summarize.py LAYOUT [--alias FILE=NAME ...]
+    summarize.py LAYOUT [--alias FILE=NAME ...] [--replace TEXT=NAME ...]
 
 The differential suite runs this on what BuildKit built (regenerate.sh, into golden/) and on what
 Hoist built (the Swift test), and compares the two. It is written independently of Hoist's own
@@ -14,7 +14,8 @@ first path of a hard-link group and xattrs. Modification times are left out: the
 any two builds that do not fix SOURCE_DATE_EPOCH.
 
 --alias replaces the content hash of files equal to FILE by NAME, so a golden result does not
-depend on the exact version of a host binary the fixtures copy in (busybox-static).
+depend on the exact version of a host binary the fixtures copy in (busybox-static). --replace
+rewrites TEXT in history entries (the port of the loopback HTTP server a case downloads from).
 """
 import hashlib, io, json, os, subprocess, sys, tarfile
 
@@ -123,16 +124,26 @@ def summarize_manifest(layout, manifest):
     return {
         "platform": f'{config.get("os")}/{config.get("architecture")}',
         "config": {k: c.get(k) for k in CONFIG_KEYS if c.get(k) not in (None, [], {}, "")},
-        "history": [{"created_by": h.get("created_by", ""), "empty_layer": bool(h.get("empty_layer", False))}
+        "history": [{"created_by": replaced(h.get("created_by", "")), "empty_layer": bool(h.get("empty_layer", False))}
                     for h in config.get("history", [])],
         "tree": [tree[k] for k in sorted(tree)],
     }
+
+REPLACEMENTS = {}
+
+def replaced(text):
+    for old, new in REPLACEMENTS.items():
+        text = text.replace(old, new)
+    return text
 
 def main(argv):
     global ALIASES
     layout = argv[0]
     ALIASES = {}
     for i, a in enumerate(argv):
+        if a == "--replace":
+            old, new = argv[i + 1].split("=", 1)
+            REPLACEMENTS[old] = new
         if a == "--alias":
             file, name = argv[i + 1].split("=", 1)
             with open(file, "rb") as f:

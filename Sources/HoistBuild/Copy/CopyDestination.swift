@@ -13,11 +13,15 @@ struct CopyDestination {
     /// Directories above the destination that the stage lacks; the layer creates them.
     var missingParents: [String] = []
 
-    init(_ raw: String, workingDirectory: String, sourceCount: Int, location: SourceLocation) throws {
+    init(_ raw: String, workingDirectory: String) {
         let absolute = raw.hasPrefix("/") ? raw : workingDirectory + "/" + raw
         path = TarHeader.normalize(absolute)
         isDirectory = raw.hasSuffix("/") || raw == "." || raw.hasSuffix("/.") || path.isEmpty
-        if sourceCount > 1, !isDirectory {
+    }
+
+    /// Several sources (or a wildcard that matched several) need a directory destination.
+    static func requireDirectory(_ raw: String, isDirectory: Bool, sources: Int, location: SourceLocation) throws {
+        if sources > 1, !isDirectory {
             throw BuildError.at(location, "when COPY has more than one source the destination must be a directory and end with a /: write \(raw)/")
         }
     }

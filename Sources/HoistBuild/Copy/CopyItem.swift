@@ -32,4 +32,6 @@ struct CopyMatch: Sendable {
     var isDirectory: Bool
     /// For a file: one item with relative "". For a directory: its descendants (not itself).
     var items: [CopyItem]
+    /// Fetched by ADD from a URL or git: not unpacked unless `--unpack=true`.
+    var isRemote = false
 }

@@ -9,9 +9,32 @@ struct ViewSource {
     let displayName: String
 
     func match(_ source: String) async throws -> [CopyMatch] {
-        if source.contains(where: { "*?[".contains($0) }) {
-            throw ViewSourceError.wildcard(source, displayName)
+        guard source.contains(where: { "*?[".contains($0) }) else { return [try await matchOne(source)] }
+        // Wildcards: each component with * ? [ ] is matched against the names in its directory.
+        var candidates = [""]
+        for part in source.split(separator: "/").map(String.init) where part != "." {
+            guard part.contains(where: { "*?[".contains($0) }) else {
+                candidates = candidates.map { $0.isEmpty ? part : $0 + "/" + part }
+                continue
+            }
+            var next: [String] = []
+            for prefix in candidates {
+                guard let (directory, found) = try await view.resolve(prefix), found.header.isDirectory else { continue }
+                let inside = directory.isEmpty ? "" : directory + "/"
+                let names = try await view.walk(directory).map { String($0.header.path.dropFirst(inside.count)) }.filter { !$0.contains("/") }
+                for name in names where fnmatch(part, name, FNM_PERIOD) == 0 {
+                    next.append(prefix.isEmpty ? name : prefix + "/" + name)
+                }
+            }
+            candidates = next
         }
+        guard !candidates.isEmpty else { throw ViewSourceError.notFound(source, displayName) }
+        var matches: [CopyMatch] = []
+        for candidate in candidates { matches.append(try await matchOne(candidate)) }
+        return matches
+    }
+
+    private func matchOne(_ source: String) async throws -> CopyMatch {
         guard let (path, found) = try await view.resolve(source) else {
             throw ViewSourceError.notFound(source, displayName)
         }
@@ -21,10 +44,10 @@ struct ViewSource {
             let bodies = try await view.extractBodies(entries, into: staging)
             let prefix = path.isEmpty ? "" : path + "/"
             let items = try entries.map { try item($0, relative: String($0.header.path.dropFirst(prefix.count)), bodies) }
-            return [CopyMatch(name: name, sourcePath: path, isDirectory: true, items: items)]
+            return CopyMatch(name: name, sourcePath: path, isDirectory: true, items: items)
         }
         let bodies = try await view.extractBodies([found], into: staging)
-        return [CopyMatch(name: name, sourcePath: path, isDirectory: false, items: [try item(found, relative: "", bodies)])]
+        return CopyMatch(name: name, sourcePath: path, isDirectory: false, items: [try item(found, relative: "", bodies)])
     }
 
     private func item(_ found: FilesystemView.Found, relative: String, _ bodies: [String: String]) throws -> CopyItem {
@@ -47,13 +70,11 @@ struct ViewSource {
 
 enum ViewSourceError: Error, CustomStringConvertible {
     case notFound(String, String)
-    case wildcard(String, String)
     case unsupportedType(String, String)
 
     var description: String {
         switch self {
         case let .notFound(p, from): "\(p) was not found in \(from)"
-        case let .wildcard(p, from): "\(p): wildcards in COPY --from=\(from) are not supported yet; name the file or directory"
         case let .unsupportedType(p, from): "/\(p) in \(from) is a device or pipe, which COPY does not copy"
         }
     }

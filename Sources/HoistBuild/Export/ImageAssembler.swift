@@ -18,29 +18,34 @@ extension AssembledImage {
     /// Every blob the manifest names.
     var blobs: [LayerRef] { layers + [configBlob] }
 
+    /// OCI, or Docker's schema 2 with `--format docker`.
+    public var mediaType: MediaType { manifest.mediaType ?? .ociManifest }
+
     /// The image as something to write out: the exact manifest bytes and its blobs.
     var source: SourceImage {
-        SourceImage(root: FetchedManifest(bytes: manifestBytes, mediaType: .ociManifest, digest: manifestDigest),
+        SourceImage(root: FetchedManifest(bytes: manifestBytes, mediaType: mediaType, digest: manifestDigest),
                     children: [], blobs: blobs, endpoint: nil)
     }
 }
 
 /// Turns a stage's final state into config and manifest blobs. Base layers keep their digests;
-/// Docker media types become their OCI equivalents (same bytes), so the manifest is plain OCI.
+/// their media types are rewritten to the chosen format's (same bytes): OCI by default, Docker's
+/// schema 2 with `--format docker`.
 enum ImageAssembler {
-    static func assemble(_ state: StageState, store: ContentStore) throws -> AssembledImage {
+    static func assemble(_ state: StageState, store: ContentStore, format: ImageFormat = .oci,
+                         annotations: [String: String] = [:]) throws -> AssembledImage {
         let configBytes = try CanonicalJSON.encode(state.config)
         let configDigest = try store.ingest(configBytes, source: "image config")
-        let layers = state.layers.map { ref -> LayerRef in
+        let layers = try state.layers.map { ref -> LayerRef in
             var r = ref
-            r.descriptor.mediaType = ociMediaType(for: ref.descriptor.mediaType)
+            r.descriptor.mediaType = try format.layerMediaType(for: ref.descriptor.mediaType)
             r.descriptor.annotations = nil
             r.descriptor.platform = nil
             return r
         }
-        let manifest = Manifest(mediaType: .ociManifest,
-                                config: Descriptor(mediaType: .ociConfig, digest: configDigest, size: Int64(configBytes.count)),
-                                layers: layers.map(\.descriptor))
+        let manifest = Manifest(mediaType: format.manifestMediaType,
+                                config: Descriptor(mediaType: format.configMediaType, digest: configDigest, size: Int64(configBytes.count)),
+                                layers: layers.map(\.descriptor), annotations: annotations.isEmpty ? nil : annotations)
         let manifestBytes = try CanonicalJSON.encode(manifest)
         let manifestDigest = try store.ingest(manifestBytes, source: "image manifest")
         return AssembledImage(manifest: manifest, manifestBytes: manifestBytes, manifestDigest: manifestDigest,

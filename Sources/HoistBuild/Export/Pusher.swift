@@ -12,7 +12,7 @@ struct Pusher {
         try await pushBlobs(image.blobs, to: target)
         // A reference pinned by digest is pushed by digest; otherwise under its tag.
         let putReference: String? = tag.digest != nil ? nil : (tag.tag ?? "latest")
-        let digest = try await registry.putManifest(image.manifestBytes, mediaType: .ociManifest, to: target, tag: putReference)
+        let digest = try await registry.putManifest(image.manifestBytes, mediaType: image.mediaType, to: target, tag: putReference)
         log("pushed \(tag) (\(target)) \(digest)")
     }
 

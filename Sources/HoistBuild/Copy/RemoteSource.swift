@@ -1,0 +1,156 @@
+import CCrypto
+import Foundation
+import HoistLayers
+import HoistOCI
+import HoistRegistry
+
+/// ADD sources that are not in the context: an HTTP(S) URL, fetched with libcurl, or a git
+/// repository, cloned with the `git` command. As in BuildKit, a downloaded file is mode 0600 and
+/// takes its mtime from Last-Modified, and it is not unpacked even when it is an archive.
+enum RemoteSource {
+    case http(String)
+    case git(url: String, ref: String?)
+
+    /// What `word` names, or nil for a context path. Git: `git@host:…`, `git://…`, `ssh://…`,
+    /// or an http(s) URL whose path ends in `.git` (with an optional `#ref`).
+    init?(_ word: String) {
+        let (base, fragment) = RemoteSource.split(word)
+        if word.hasPrefix("git@") || word.hasPrefix("git://") || word.hasPrefix("ssh://") {
+            self = .git(url: base, ref: fragment)
+        } else if word.hasPrefix("http://") || word.hasPrefix("https://") {
+            self = base.hasSuffix(".git") ? .git(url: base, ref: fragment) : .http(word)
+        } else {
+            return nil
+        }
+    }
+
+    private static func split(_ word: String) -> (String, String?) {
+        guard let hash = word.lastIndex(of: "#") else { return (word, nil) }
+        let ref = String(word[word.index(after: hash)...])
+        return (String(word[..<hash]), ref.isEmpty ? nil : ref)
+    }
+
+    func fetch(into staging: String, checksum: String?, keepGitDir: Bool, fallbackTime: Int) async throws -> CopyMatch {
+        switch self {
+        case let .http(url):
+            return try await RemoteSource.download(url, into: staging, checksum: checksum, fallbackTime: fallbackTime)
+        case let .git(url, ref):
+            if checksum != nil { throw RemoteSourceError.checksumOnGit(url) }
+            return try await RemoteSource.clone(url, ref: ref, into: staging, keepGitDir: keepGitDir)
+        }
+    }
+
+    private static func download(_ url: String, into staging: String, checksum: String?, fallbackTime: Int) async throws -> CopyMatch {
+        let expected: Digest?
+        do { expected = try checksum.map { try Digest(parsing: $0) } } catch { throw RemoteSourceError.badChecksum(checksum ?? "", "\(error)") }
+        let path = staging + "/download-\(UUID().uuidString)"
+        let sink = try FileSink(path: path)
+        let response: HTTPResponse
+        do {
+            response = try await CurlTransport().perform(HTTPRequest(.get, url, followRedirects: true), sink: sink)
+        } catch {
+            throw RemoteSourceError.fetch(url, "\(error)")
+        }
+        try sink.close()
+        guard (200..<300).contains(response.status) else { throw RemoteSourceError.fetch(url, "the server answered HTTP \(response.status)") }
+        let digest = sink.hasher.finalize()
+        if let expected, expected != digest {
+            throw RemoteSourceError.checksumMismatch(url, expected: expected, got: digest)
+        }
+        let mtime = response.header("last-modified").flatMap(HTTPDate.parse) ?? fallbackTime
+        let name = RemoteSource.fileName(url, disposition: response.header("content-disposition"))
+        return CopyMatch(name: name, sourcePath: name, isDirectory: false, items: [
+            CopyItem(relative: "", kind: .file(body: path, size: sink.written), mode: 0o600, uid: 0, gid: 0, mtime: mtime),
+        ], isRemote: true)
+    }
+
+    /// The file's name: Content-Disposition's filename, else the URL path's last component.
+    static func fileName(_ url: String, disposition: String?) -> String {
+        if let disposition, let range = disposition.range(of: "filename=") {
+            let name = disposition[range.upperBound...].split(separator: ";").first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) } ?? ""
+            if !name.isEmpty, !name.contains("/") { return name }
+        }
+        let path = URL(string: url)?.path ?? ""
+        let last = path.split(separator: "/").last.map(String.init) ?? ""
+        return last.isEmpty ? "index.html" : last
+    }
+
+    private static func clone(_ url: String, ref: String?, into staging: String, keepGitDir: Bool) async throws -> CopyMatch {
+        let directory = staging + "/git-\(UUID().uuidString)"
+        let git = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let git else { throw RemoteSourceError.gitMissing(url) }
+        var steps: [[String]] = [["clone", "--quiet", "--no-checkout", "--", url, directory]]
+        steps.append(["-C", directory, "-c", "advice.detachedHead=false", "checkout", "--quiet", ref ?? "HEAD"])
+        steps.append(["-C", directory, "submodule", "--quiet", "update", "--init", "--recursive"])
+        for args in steps {
+            let (status, output) = try await Blocking.run { try GitCommand.run(git, args) }
+            guard status == 0 else { throw RemoteSourceError.git(url, args.contains("checkout") ? "checkout \(ref ?? "HEAD")" : args[args.contains("clone") ? 0 : 2], output) }
+        }
+        if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }
+        let context = try ContextSource(directory: directory)
+        var match = try context.match(".")[0]
+        match.isRemote = true
+        return match
+    }
+}
+
+/// A download written to a file as it arrives, hashed on the way.
+private final class FileSink: BodySink, @unchecked Sendable {
+    let handle: FileHandle
+    let hasher = SHA256Hasher()
+    var written: Int64 = 0
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw RemoteSourceError.fetch(path, "cannot create the download file")
+        }
+        self.handle = handle
+    }
+
+    func begin(status: Int) throws {
+        try handle.truncate(atOffset: 0)
+        written = 0
+    }
+
+    func receive(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bytes)
+        try handle.write(contentsOf: Data(bytes))
+        written += Int64(bytes.count)
+    }
+
+    func close() throws { try handle.close() }
+}
+
+/// RFC 7231 dates (`Sun, 06 Nov 1994 08:49:37 GMT`), as Last-Modified carries them.
+enum HTTPDate {
+    static func parse(_ text: String) -> Int? {
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
+        }
+        return nil
+    }
+}
+
+enum RemoteSourceError: Error, CustomStringConvertible {
+    case fetch(String, String)
+    case badChecksum(String, String)
+    case checksumMismatch(String, expected: Digest, got: Digest)
+    case checksumOnGit(String)
+    case gitMissing(String)
+    case git(String, String, String)
+
+    var description: String {
+        switch self {
+        case let .fetch(url, why): "ADD \(url): cannot download it: \(why)"
+        case let .badChecksum(text, why): "ADD --checksum=\(text): \(why)"
+        case let .checksumMismatch(url, expected, got): "ADD \(url): the download's digest is \(got), but --checksum expects \(expected)"
+        case let .checksumOnGit(url): "ADD --checksum=… \(url): --checksum applies to HTTP downloads, not to git repositories"
+        case let .gitMissing(url): "ADD \(url): this is a git repository and the git command is not installed (apt-get install git)"
+        case let .git(url, step, output): "ADD \(url): git \(step) failed: \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+    }
+}
