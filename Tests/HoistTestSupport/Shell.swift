@@ -35,8 +35,21 @@ public enum Shell {
         var cArgs = argv.map { strdup($0) } + [nil]
         var cEnv = env.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+        // The calling thread may be a Dispatch worker, which blocks signals; a child inheriting that
+        // mask could never be stopped with SIGTERM (nor could anything it starts). Start it clean.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, &cArgs, &cEnv)
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, &cArgs, &cEnv)
         close(input[0]); close(out[1]); close(err[1])
         spawnLock.unlock()
         defer { spawnLock.lock() }
