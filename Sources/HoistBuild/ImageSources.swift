@@ -7,12 +7,13 @@ import HoistRegistry
 actor ImageSources {
     let registry: RegistryClient
     let platform: Platform
-    let indexCache = LayerIndexCache()
+    let indexCache: LayerIndexCache
     private var resolved: [String: ResolvedImage] = [:]
 
     init(registry: RegistryClient, platform: Platform) {
         self.registry = registry
         self.platform = platform
+        indexCache = LayerIndexCache(directory: registry.store.root.appendingPathComponent("indexes").path)
     }
 
     /// Resolves `text` (as written in the Dockerfile) to an image for `platform`.

@@ -249,8 +249,10 @@ struct StageExecutor {
                     matches += found
                 }
             }
-        } catch let error as BuildError { throw error } catch {
-            throw BuildError.at(location, "COPY: \(error)")
+        } catch let error as BuildError { throw error } catch let error as RemoteSourceError {
+            throw BuildError.at(location, "\(error)")
+        } catch {
+            throw BuildError.at(location, "\(keyword): \(error)")
         }
         try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: matches.count, location: location)
         if let add {

@@ -1,17 +1,39 @@
+import Foundation
 import HoistOCI
 
 /// Layer indexes by layer digest, shared by every view in a build, so a base layer's headers are
-/// read at most once however many stages and COPY instructions ask about it.
+/// read at most once however many stages and COPY instructions ask about it. With a directory the
+/// indexes also persist (`$HOIST_ROOT/indexes`): a layer is content-addressed, so its index never
+/// goes stale, and a base indexed once is never read again on this machine.
 public actor LayerIndexCache {
     private var indexes: [Digest: LayerIndex] = [:]
+    private let directory: String?
 
-    public init() {}
+    public init(directory: String? = nil) {
+        self.directory = directory
+    }
 
     func index(for digest: Digest, blobPath: @Sendable () async throws -> String) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
+        let file = directory.map { "\($0)/v1/\(digest.algorithm)-\(digest.encoded).json" }
+        if let file, let data = FileManager.default.contents(atPath: file), let stored = try? JSONDecoder().decode(LayerIndex.self, from: data) {
+            indexes[digest] = stored
+            return stored
+        }
         let path = try await blobPath()
         let index = try await Blocking.run { try LayerIndex(reading: path) }
         indexes[digest] = index
+        if let file { save(index, to: file) }
         return index
+    }
+
+    /// Best effort: a cache that cannot be written only costs a later re-read.
+    private func save(_ index: LayerIndex, to file: String) {
+        guard let data = try? JSONEncoder().encode(index) else { return }
+        let directory = (file as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temp = file + ".\(UUID().uuidString).partial"
+        guard FileManager.default.createFile(atPath: temp, contents: data) else { return }
+        if rename(temp, file) != 0 { unlink(temp) }
     }
 }

@@ -1,6 +1,6 @@
 /// What a layer's tar says about one path, without its body.
-public struct TarHeader: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+public struct TarHeader: Sendable, Equatable, Codable {
+    public enum Kind: Sendable, Equatable, Codable {
         case file
         case directory
         case symlink(target: String)

@@ -32,14 +32,57 @@ import Testing
         #expect(!image.exists("/logs/x.log") && !image.exists("/logs/tmp"))
     }
 
-    @Test func addFromAURLSaysItIsNotSupportedYet() async throws {
-        let h = try BuildHarness(dockerfile: "FROM scratch\nADD https://example.com/x.tar.gz /x/\n")
-        let out = try TempDirectory("hoist-oci")
-        do {
-            _ = try await h.build { $0.outputs = [.ociArchive(dest: out.path + "/x.tar")] }
-            Issue.record("built")
-        } catch {
-            #expect("\(error)".contains("Dockerfile:2:1: ADD https://example.com/x.tar.gz: remote sources"), "\(error)")
+    @Test func addFromAURLChecksTheChecksumAndKeepsTheServersTime() async throws {
+        let server = try FileServer()
+        _ = try server.directory.file("tool.tar.gz", "not really an archive\n")
+        _ = try Shell.check(["touch", "-d", "@1600000000", server.directory.path + "/tool.tar.gz"])
+        let sum = try Shell.check(["sha256sum", server.directory.path + "/tool.tar.gz"]).prefix(64)
+        let h = try BuildHarness(dockerfile: """
+            FROM scratch
+            ADD --checksum=sha256:\(sum) \(server.url)/tool.tar.gz /dl/
+            """)
+        let tag = try h.uniqueTag()
+        _ = try await h.build { $0.tags = [tag]; $0.push = true }
+        let out = try TempDirectory("hoist-readback")
+        let image = try UnpackedImage(skopeoSource: "docker://\(tag)", into: out.path)
+        #expect(image.contents("/dl/tool.tar.gz") == "not really an archive\n", "a download is not unpacked")
+        #expect(image.metadata("/dl/tool.tar.gz")?.mode == 0o600)
+        var st = stat()
+        stat(image.rootfs + "/dl/tool.tar.gz", &st)
+        #expect(st.st_mtim.tv_sec == 1_600_000_000, "mtime from Last-Modified")
+
+        let bad = try BuildHarness(dockerfile: "FROM scratch\nADD --checksum=sha256:\(String(repeating: "0", count: 64)) \(server.url)/tool.tar.gz /dl/\n")
+        await #expect { _ = try await bad.build { _ in } } throws: { error in
+            "\(error)".contains("Dockerfile:2:1: ADD \(server.url)/tool.tar.gz: the download's digest is sha256:\(sum)")
         }
+        let missing = try BuildHarness(dockerfile: "FROM scratch\nADD \(server.url)/nothing-here /dl/\n")
+        await #expect { _ = try await missing.build { _ in } } throws: { error in
+            "\(error)".contains("Dockerfile:2:1: ADD \(server.url)/nothing-here: cannot download it: the server answered HTTP 404")
+        }
+    }
+
+    @Test func addOfAGitRepositoryChecksOutTheRefAndDropsGitUnlessKept() async throws {
+        let server = try FileServer()
+        let work = try TempDirectory("hoist-git")
+        try Shell.check(["sh", "-c", """
+            set -e; cd '\(work.path)'; git init -q -b main src; cd src
+            git config user.email t@example.com; git config user.name t
+            echo one > file.txt; git add file.txt; git commit -qm one; git tag v1
+            echo two > file.txt; git commit -qam two
+            git clone -q --bare . '\(server.directory.path)/repo.git'; cd '\(server.directory.path)/repo.git'; git update-server-info
+            """])
+        let h = try BuildHarness(dockerfile: """
+            FROM scratch
+            ADD \(server.url)/repo.git#v1 /at-tag/
+            ADD --keep-git-dir=true \(server.url)/repo.git /with-git/
+            """)
+        let tag = try h.uniqueTag()
+        _ = try await h.build { $0.tags = [tag]; $0.push = true }
+        let out = try TempDirectory("hoist-readback")
+        let image = try UnpackedImage(skopeoSource: "docker://\(tag)", into: out.path)
+        #expect(image.contents("/at-tag/file.txt") == "one\n")
+        #expect(!image.exists("/at-tag/.git"))
+        #expect(image.contents("/with-git/file.txt") == "two\n")
+        #expect(image.exists("/with-git/.git/HEAD"))
     }
 }
