@@ -4,14 +4,23 @@
 set -euo pipefail
 CACHE=${HOIST_TESTDATA_CACHE:-/var/cache/hoist-testdata}
 need=()
+# docker.io: the docker-load test starts its own dockerd; git, xz-utils, bzip2, zstd and gettext-base
+# (envsubst): ADD of git repositories and the differential cases' archives.
 for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev libdeflate-dev libssl-dev pkg-config \
-           docker-registry skopeo umoci busybox-static jq curl tar python3 apache2-utils openssl; do
+           docker-registry skopeo umoci busybox-static jq curl tar python3 apache2-utils openssl \
+           docker.io git xz-utils bzip2 zstd gettext-base; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   apt-get update -qq >/dev/null
+  # Packages install without starting their services (the system's dockerd): tests start their own.
+  policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
 fi
 command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || { echo "setup: Swift 6 is not installed (expected swift on PATH or /opt/swift)" >&2; exit 1; }
 
