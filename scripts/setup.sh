@@ -20,7 +20,7 @@ if [ ${#need[@]} -gt 0 ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1
   fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  [ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+  if [ -n "$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || { echo "setup: Swift 6 is not installed (expected swift on PATH or /opt/swift)" >&2; exit 1; }
 
