@@ -289,10 +289,12 @@ struct StageExecutor {
             // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
         }
-        let store = self.store
-        let compression = self.compression
-        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
-        log("  \(located(location)) layer \(built.descriptor.digest.encoded.prefix(12)) (\(built.descriptor.size) bytes, \(entries.count) entries)")
+        let started = ContinuousClock.now
+        let built = try await writeLayer(entries)
+        let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size) = entry.kind { sum + size } else { sum } }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        log("  \(located(location)) layer \(built.descriptor.digest.encoded.prefix(12)) (\(built.descriptor.size) bytes, \(entries.count) entries; "
+            + "\(input) bytes of files in \(String(format: "%.3f", seconds)) s)")
         var expandedSources = rawSources[...]
         let shownSources = copy.sources.map { word in
             Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? expandedSources.popFirst() ?? word
@@ -325,10 +327,14 @@ struct StageExecutor {
         } catch let error as BuildError { throw error } catch {
             throw BuildError.at(location, "WORKDIR \(directory): \(error)")
         }
+        let built = try await writeLayer(entries)
+        return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
+    }
+
+    private func writeLayer(_ entries: [LayerEntry]) async throws -> BuiltLayer {
         let store = self.store
         let compression = self.compression
-        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
-        return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
+        return try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) }
     }
 
     private func located(_ location: SourceLocation) -> String { "line \(location.line):" }

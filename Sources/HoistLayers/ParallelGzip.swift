@@ -6,31 +6,29 @@ import Foundation
 /// valid gzip file (RFC 1952) that every reader (gzip, Go, zlib) accepts. The block size is fixed
 /// and libdeflate writes no name and mtime 0, so equal input at one level gives equal bytes on
 /// any machine, whatever its core count.
+///
+/// The caller's thread keeps producing (reading files, tar, diffID hash) while one worker thread
+/// per core compresses; finished members are emitted, in order, on the caller's thread. At most
+/// `2 × cores` blocks are in flight, which bounds memory to a few MiB.
 final class ParallelGzip {
     static let blockSize = 1 << 20
 
-    private let level: Int32
     private let emit: (UnsafeRawBufferPointer) throws -> Void
-    private let workers: Int
-    private var compressors: [OpaquePointer]
-    /// Blocks waiting to be compressed together, one per worker.
-    private var batch: [[UInt8]] = []
+    private let pool: Pool
+    private let maxInFlight: Int
     private var current: [UInt8] = []
-    private var wroteAnything = false
+    private var submitted = 0
+    private var emitted = 0
 
     init(level: Int32, emit: @escaping (UnsafeRawBufferPointer) throws -> Void) throws {
-        self.level = max(1, min(12, level))
         self.emit = emit
-        workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        compressors = []
-        for _ in 0..<workers {
-            guard let c = libdeflate_alloc_compressor(self.level) else { throw LayerError.compression("libdeflate: out of memory") }
-            compressors.append(c)
-        }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        maxInFlight = 2 * workers
+        pool = try Pool(level: max(1, min(12, level)), workers: workers)
         current.reserveCapacity(ParallelGzip.blockSize)
     }
 
-    deinit { compressors.forEach { libdeflate_free_compressor($0) } }
+    deinit { pool.stop() }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         var rest = bytes[...]
@@ -39,44 +37,107 @@ final class ParallelGzip {
             current.append(contentsOf: rest.prefix(take))
             rest = rest.dropFirst(take)
             if current.count == ParallelGzip.blockSize {
-                batch.append(current)
+                try submit(current)
                 current = []
                 current.reserveCapacity(ParallelGzip.blockSize)
-                if batch.count == workers { try flushBatch() }
             }
         }
     }
 
     func finish() throws {
-        if !current.isEmpty || (!wroteAnything && batch.isEmpty) { batch.append(current) }
+        // An empty stream still gets one (empty) member, so the result is a valid gzip file.
+        if !current.isEmpty || submitted == 0 { try submit(current) }
         current = []
-        try flushBatch()
+        try emitReady(whileInFlightAtLeast: 1)
+        pool.stop()
     }
 
-    private func flushBatch() throws {
-        guard !batch.isEmpty else { return }
-        let blocks = batch
-        batch = []
-        var outputs = [[UInt8]](repeating: [], count: blocks.count)
-        // Each iteration uses its own compressor and writes only its own slot.
-        nonisolated(unsafe) let compressors = self.compressors
-        outputs.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: blocks.count) { i in
-                let c = compressors[i]
-                let bound = libdeflate_gzip_compress_bound(c, blocks[i].count)
-                var out = [UInt8](repeating: 0, count: bound)
-                let n = blocks[i].withUnsafeBytes { input in
-                    out.withUnsafeMutableBytes { libdeflate_gzip_compress(c, input.baseAddress, input.count, $0.baseAddress, bound) }
-                }
-                out.removeSubrange(n...)
-                results[i] = out
+    private func submit(_ block: [UInt8]) throws {
+        pool.add(block, sequence: submitted)
+        submitted += 1
+        try emitReady(whileInFlightAtLeast: maxInFlight)
+    }
+
+    /// Emits finished members in order; waits while `limit` or more blocks are still in flight.
+    private func emitReady(whileInFlightAtLeast limit: Int) throws {
+        while true {
+            let ready = pool.takeReady(from: emitted, waitWhile: { [submitted] emitted in submitted - emitted >= limit })
+            for member in ready {
+                guard let member else { throw LayerError.compression("libdeflate could not compress a block") }
+                try member.withUnsafeBytes { try emit($0) }
+                emitted += 1
+            }
+            if ready.isEmpty { return }
+        }
+    }
+
+    /// The worker threads and the blocks they share, behind one condition variable.
+    private final class Pool: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var queue: [(Int, [UInt8])] = []
+        private var finished: [Int: [UInt8]?] = [:]
+        private var stopping = false
+
+        init(level: Int32, workers: Int) throws {
+            for _ in 0..<workers {
+                guard let compressor = libdeflate_alloc_compressor(level) else { throw LayerError.compression("libdeflate: out of memory") }
+                // Each compressor belongs to exactly one thread from here on.
+                nonisolated(unsafe) let owned = compressor
+                let thread = Thread { [self] in run(owned) }
+                thread.stackSize = 1 << 20
+                thread.start()
             }
         }
-        for out in outputs {
-            guard !out.isEmpty else { throw LayerError.compression("libdeflate could not compress a block") }
-            try out.withUnsafeBytes { try emit($0) }
+
+        private func run(_ compressor: OpaquePointer) {
+            defer { libdeflate_free_compressor(compressor) }
+            while true {
+                condition.lock()
+                while queue.isEmpty && !stopping { condition.wait() }
+                if queue.isEmpty { condition.unlock(); return }
+                let (sequence, block) = queue.removeFirst()
+                condition.unlock()
+                let bound = libdeflate_gzip_compress_bound(compressor, block.count)
+                var out = [UInt8](repeating: 0, count: bound)
+                let n = block.withUnsafeBytes { input in
+                    out.withUnsafeMutableBytes { libdeflate_gzip_compress(compressor, input.baseAddress, input.count, $0.baseAddress, bound) }
+                }
+                out.removeSubrange(n...)
+                condition.lock()
+                finished[sequence] = n > 0 ? out : nil
+                condition.broadcast()
+                condition.unlock()
+            }
         }
-        wroteAnything = true
+
+        func add(_ block: [UInt8], sequence: Int) {
+            condition.lock()
+            queue.append((sequence, block))
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The finished members from `next` on, in order (nil for a failed one); while none is
+        /// ready and `waitWhile(next)` holds, waits.
+        func takeReady(from next: Int, waitWhile: (Int) -> Bool) -> [[UInt8]?] {
+            condition.lock()
+            defer { condition.unlock() }
+            while finished[next] == nil && waitWhile(next) { condition.wait() }
+            var ready: [[UInt8]?] = []
+            var sequence = next
+            while let member = finished.removeValue(forKey: sequence) {
+                ready.append(member)
+                sequence += 1
+            }
+            return ready
+        }
+
+        func stop() {
+            condition.lock()
+            stopping = true
+            queue.removeAll()
+            condition.broadcast()
+            condition.unlock()
+        }
     }
 }

@@ -9,6 +9,7 @@ public final class TarReader {
     public let path: String
 
     public init(path: String) throws {
+        _ = ArchiveLocale.ensured
         self.path = path
         guard let a = archive_read_new() else { throw LayerError.archive(operation: "archive_read_new", path: path, message: "out of memory") }
         archive = a

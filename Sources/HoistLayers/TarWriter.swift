@@ -17,6 +17,7 @@ public enum TarWriter {
     }
 
     private static func writeEntries(_ entries: [LayerEntry], to sink: Sink) throws {
+        _ = ArchiveLocale.ensured
         guard let archive = archive_write_new() else { throw LayerError.archive(operation: "archive_write_new", path: "layer", message: "out of memory") }
         defer { archive_write_free(archive) }
         archive_write_set_format_pax_restricted(archive)
