@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "HoistDockerfile"),
         .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl"]),
         .target(name: "HoistContent", dependencies: ["HoistOCI"]),
-        .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CDeflate", "CZstd"]),
-        .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers", "CSystem"]),
+        .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CDeflate", "CZstd", "CSystem"]),
+        .target(name: "CSandbox"),
+        .target(name: "HoistSandbox", dependencies: ["HoistLayers", "CSandbox", "CSystem"]),
+        .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers", "HoistSandbox", "CSystem"]),
         .executableTarget(name: "hoist", dependencies: [
             "HoistBuild", "HoistLayers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "HoistRegistryTests", dependencies: ["HoistRegistry", "HoistTestSupport"]),
         .testTarget(name: "HoistContentTests", dependencies: ["HoistContent"]),
         .testTarget(name: "HoistLayersTests", dependencies: ["HoistLayers", "HoistTestSupport"]),
+        .testTarget(name: "HoistSandboxTests", dependencies: ["HoistSandbox", "HoistTestSupport"]),
         .testTarget(name: "HoistBuildTests", dependencies: ["HoistBuild", "HoistTestSupport"]),
         .testTarget(name: "hoistTests", dependencies: ["hoist", "HoistTestSupport"]),
     ]

@@ -3,6 +3,7 @@ import HoistContent
 import HoistDockerfile
 import HoistLayers
 import HoistOCI
+import HoistSandbox
 import HoistRegistry
 
 /// What a build produced.
@@ -25,6 +26,8 @@ public struct Builder {
     public let options: BuildOptions
     public let store: ContentStore
     public let registry: RegistryClient
+    /// Layers unpacked for RUN, one directory per diffID, kept under `$HOIST_ROOT/snapshots`.
+    let snapshotter: Snapshotter
     let log: @Sendable (String) -> Void
     let warn: @Sendable (String) -> Void
 
@@ -37,6 +40,7 @@ public struct Builder {
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
                                   insecureHosts: options.insecureRegistries)
+        snapshotter = Snapshotter(root: options.root.appendingPathComponent("snapshots").path)
     }
 
     public func run() async throws -> BuildResult {
@@ -109,11 +113,11 @@ public struct Builder {
         if warnUnused, !graph.unusedBuildArgs.isEmpty {
             warn("one or more build-args [\(graph.unusedBuildArgs.joined(separator: " "))] were not consumed")
         }
-        // Refuse what cannot be built before touching any registry.
-        for i in graph.order {
-            for located in graph.stages[i].instructions {
-                if case .run = located.instruction {
-                    throw BuildError.at(located.location, "RUN is not supported yet by hoist: only stages without RUN can be built for now (\(graph.stages[i].displayName) needs it)")
+        // A RUN executes programs built for the stage's platform: refuse a foreign one before touching a registry.
+        if platform.architecture != Platform.host.architecture, !Builder.canEmulate(platform) {
+            for i in graph.order {
+                if let run = graph.stages[i].instructions.first(where: { if case .run = $0.instruction { true } else { false } }) {
+                    throw BuildError.at(run.location, "RUN for \(platform) on this \(Platform.host.architecture) machine needs binfmt_misc emulation (qemu-user-static), which is not set up")
                 }
             }
         }
@@ -128,7 +132,7 @@ public struct Builder {
             let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
             let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
                                          buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
-                                         compression: options.compression, log: log)
+                                         compression: options.compression, snapshotter: snapshotter, log: log)
             built[i] = try await executor.run(stage, base: base)
         }
         var final = built[graph.order.last!]!
@@ -172,6 +176,13 @@ public struct Builder {
             if let data = FileManager.default.contents(atPath: path) { return DockerIgnore(parsing: String(decoding: data, as: UTF8.self)) }
         }
         return DockerIgnore(parsing: "")
+    }
+
+    /// Whether the kernel runs `platform`'s binaries through binfmt_misc (qemu-user-static).
+    static func canEmulate(_ platform: Platform) -> Bool {
+        let names = ["arm64": "aarch64", "amd64": "x86_64", "arm": "arm", "386": "i386", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"]
+        let name = names[platform.architecture] ?? platform.architecture
+        return FileManager.default.fileExists(atPath: "/proc/sys/fs/binfmt_misc/qemu-\(name)")
     }
 
     /// The automatic platform ARGs, as BuildKit defines them.

@@ -3,6 +3,7 @@ import HoistContent
 import HoistDockerfile
 import HoistLayers
 import HoistOCI
+import HoistSandbox
 
 /// Applies one stage's instructions to its state. Config instructions edit the config and history;
 /// COPY writes one layer. Nothing here materialises a root filesystem.
@@ -16,6 +17,7 @@ struct StageExecutor {
     let namedContexts: [String: NamedContext]
     let clock: BuildClock
     let compression: LayerCompression
+    let snapshotter: Snapshotter
     let log: @Sendable (String) -> Void
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {
@@ -150,8 +152,19 @@ struct StageExecutor {
             state.layers.append(layer)
             state.config.rootfs.diffIDs.append(layer.diffID)
             emptyLayer = false
-        case .run:
-            throw BuildError.at(location, "RUN is not supported yet by hoist (it builds stages without RUN only, for now)")
+        case let .run(run):
+            let (argv, network) = try runCommand(run, state: state, location: location)
+            // Build args in scope reach the command as environment variables, as in BuildKit.
+            let imageEnv = state.containerConfig.env ?? []
+            let args = variables.args.filter { key, _ in !imageEnv.contains { $0.hasPrefix(key + "=") } }.sorted { $0.key < $1.key }
+            let argText = args.isEmpty ? "" : "|\(args.count) " + args.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " "
+            createdBy = "RUN " + argText + argv.joined(separator: " ") + " # buildkit"
+            let step = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
+            let layer = try await step.run(argv: argv, environment: imageEnv + args.map { "\($0.key)=\($0.value)" }, network: network,
+                                           state: state, createdBy: createdBy!, location: location)
+            state.layers.append(layer)
+            state.config.rootfs.diffIDs.append(layer.diffID)
+            emptyLayer = false
         case .from:
             break
         }
@@ -160,6 +173,31 @@ struct StageExecutor {
         history.append(ImageConfig.History(created: clock.created, createdBy: createdBy ?? historyText(located, state),
                                            comment: "buildkit.dockerfile.v0", emptyLayer: emptyLayer ? true : nil))
         state.config.history = history
+    }
+
+    /// RUN's argv and network. `RUN <<EOF` (a heredoc as the whole command) runs the script with the
+    /// SHELL; what the sandbox does not offer yet is refused with the line, never ignored.
+    private func runCommand(_ run: RunInstruction, state: StageState, location: SourceLocation) throws -> ([String], Sandbox.Network) {
+        if let mount = run.mounts.first {
+            throw BuildError.at(location, "RUN --mount=type=\(mount.type.rawValue): mounts are not supported yet by hoist's sandbox")
+        }
+        if run.security == "insecure" {
+            throw BuildError.at(location, "RUN --security=insecure needs --allow security.insecure, which hoist does not grant")
+        }
+        let network: Sandbox.Network
+        switch run.network ?? "default" {
+        case "default", "host": network = .host
+        case "none": network = .none
+        case let other: throw BuildError.at(location, "RUN --network=\(other): use default, none or host")
+        }
+        var argv = argv(run.command, state)
+        if case let .shell(text) = run.command, let heredoc = run.heredocs.first {
+            guard run.heredocs.count == 1, Heredoc.name(ofMarker: text.trimmingCharacters(in: .whitespaces)) == heredoc.name else {
+                throw BuildError.at(location, "RUN with heredocs given to a command is not supported yet; write RUN <<EOF … EOF")
+            }
+            argv = (state.containerConfig.shell ?? ["/bin/sh", "-c"]) + [heredoc.content]
+        }
+        return (argv, network)
     }
 
     /// Exec form as is; shell form wrapped in the stage's SHELL (default `/bin/sh -c`).

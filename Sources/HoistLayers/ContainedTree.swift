@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// Writes files under a root directory without ever leaving it: every path is walked one element
@@ -33,21 +34,18 @@ public final class ContainedTree: @unchecked Sendable {
             try finish(fd: fd, header, where_)
         case .file, .hardlink:
             guard let body else { throw LayerError.io(path: where_, message: "no content staged") }
-            unlinkat(parent, name, 0)
-            let out = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard out >= 0 else { throw fail(where_) }
-            defer { close(out) }
-            let input = open(body, O_RDONLY | O_CLOEXEC)
-            guard input >= 0 else { throw fail(body) }
-            defer { close(input) }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; throw fail(body) }
-                if n == 0 { break }
-                guard buffer.withUnsafeBytes({ Glibc.write(out, $0.baseAddress, n) }) == n else { throw fail(where_) }
+            try writeFile(header, parent: parent, name: name) { out in
+                let input = open(body, O_RDONLY | O_CLOEXEC)
+                guard input >= 0 else { throw self.fail(body) }
+                defer { close(input) }
+                var buffer = [UInt8](repeating: 0, count: 1 << 20)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+                    if n < 0 { if errno == EINTR { continue }; throw self.fail(body) }
+                    if n == 0 { break }
+                    guard buffer.withUnsafeBytes({ Glibc.write(out, $0.baseAddress, n) }) == n else { throw self.fail(where_) }
+                }
             }
-            try finish(fd: out, header, where_)
         case let .symlink(target):
             unlinkat(parent, name, 0)
             guard symlinkat(target, parent, name) == 0 else { throw fail(where_) }
@@ -55,6 +53,76 @@ public final class ContainedTree: @unchecked Sendable {
         case .other:
             return
         }
+    }
+
+    /// A regular file whose bytes `content` writes into the open descriptor it is given.
+    public func writeFile(_ header: TarHeader, content: (Int32) throws -> Void) throws {
+        let elements = TarHeader.normalize(header.path).split(separator: "/").map(String.init)
+        guard let name = elements.last else { return }
+        let parent = try directory(Array(elements.dropLast()))
+        defer { if parent != rootFD { close(parent) } }
+        try writeFile(header, parent: parent, name: name, content: content)
+    }
+
+    private func writeFile(_ header: TarHeader, parent: Int32, name: String, content: (Int32) throws -> Void) throws {
+        let where_ = root + "/" + header.path
+        removeEntry(parent, name)
+        let out = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard out >= 0 else { throw fail(where_) }
+        defer { close(out) }
+        try content(out)
+        try finish(fd: out, header, where_)
+    }
+
+    /// A hard link at `path` to `target`, both inside the root; a symlink on either path is never
+    /// followed (linkat without AT_SYMLINK_FOLLOW links a symlink itself).
+    public func link(_ path: String, to target: String) throws {
+        let from = TarHeader.normalize(target).split(separator: "/").map(String.init)
+        let to = TarHeader.normalize(path).split(separator: "/").map(String.init)
+        guard let fromName = from.last, let toName = to.last else { throw LayerError.io(path: root + "/" + path, message: "a hard link to the root") }
+        let fromParent = try directory(Array(from.dropLast()), create: false)
+        defer { if fromParent != rootFD { close(fromParent) } }
+        let toParent = try directory(Array(to.dropLast()))
+        defer { if toParent != rootFD { close(toParent) } }
+        removeEntry(toParent, toName)
+        guard linkat(fromParent, fromName, toParent, toName, 0) == 0 else { throw fail(root + "/" + path + " → " + target) }
+    }
+
+    /// An overlayfs whiteout at `path`: a character device 0:0 that hides the lower layers' entry.
+    public func whiteout(_ path: String) throws {
+        let elements = TarHeader.normalize(path).split(separator: "/").map(String.init)
+        guard let name = elements.last else { return }
+        let parent = try directory(Array(elements.dropLast()))
+        defer { if parent != rootFD { close(parent) } }
+        removeEntry(parent, name)
+        guard mknodat(parent, name, S_IFCHR, 0) == 0 else { throw fail(root + "/" + path) }
+    }
+
+    /// Marks `path` (a directory, made if missing) opaque for overlayfs: lower layers' contents are hidden.
+    public func markOpaque(_ path: String) throws {
+        let fd = try directory(TarHeader.normalize(path).split(separator: "/").map(String.init))
+        defer { if fd != rootFD { close(fd) } }
+        guard fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) == 0 else { throw fail(root + "/" + path) }
+    }
+
+    /// Removes what is at `name` in `parent`: a file, a link, or a whole directory tree (a layer
+    /// may replace a directory with a file).
+    private func removeEntry(_ parent: Int32, _ name: String) {
+        if unlinkat(parent, name, 0) == 0 || errno == ENOENT { return }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        if let dir = fdopendir(fd) {
+            var children: [String] = []
+            while let entry = readdir(dir) {
+                let child = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                if child != "." && child != ".." { children.append(child) }
+            }
+            for child in children { removeEntry(fd, child) }
+            closedir(dir)
+        } else {
+            close(fd)
+        }
+        unlinkat(parent, name, AT_REMOVEDIR)
     }
 
     /// Sets directories' times once everything inside them is written (writing a file changes its
@@ -69,10 +137,10 @@ public final class ContainedTree: @unchecked Sendable {
     }
 
     /// The directory `elements` below the root, made if missing (0755), never through a symlink.
-    private func directory(_ elements: [String]) throws -> Int32 {
+    private func directory(_ elements: [String], create: Bool = true) throws -> Int32 {
         var fd = rootFD
         for element in elements {
-            if mkdirat(fd, element, 0o755) != 0, errno != EEXIST { throw fail(root + "/" + elements.joined(separator: "/")) }
+            if create, mkdirat(fd, element, 0o755) != 0, errno != EEXIST { throw fail(root + "/" + elements.joined(separator: "/")) }
             let next = openat(fd, element, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if fd != rootFD { close(fd) }
             guard next >= 0 else {

@@ -18,6 +18,16 @@ public struct TarHeader: Sendable, Equatable, Codable {
     public var size: Int64
     public var mtime: Int
 
+    public init(path: String, kind: Kind, mode: UInt32, uid: Int, gid: Int, size: Int64, mtime: Int) {
+        self.path = path
+        self.kind = kind
+        self.mode = mode
+        self.uid = uid
+        self.gid = gid
+        self.size = size
+        self.mtime = mtime
+    }
+
     public var isDirectory: Bool { kind == .directory }
 
     /// `./a/b/`, `/a/b` and `a/b` all name `a/b`; the root is "".

@@ -47,6 +47,14 @@ public final class TarReader {
                          size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
     }
 
+    /// Copies the current entry's body into an open file.
+    public func copyBody(into fd: Int32) throws {
+        let rc = archive_read_data_into_fd(archive, fd)
+        guard rc >= ARCHIVE_WARN else {
+            throw LayerError.archive(operation: "read body", path: path, message: String(cString: archive_error_string(archive)))
+        }
+    }
+
     /// Copies the current entry's body to `destination` (a new file).
     public func extractBody(to destination: String) throws {
         let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -72,7 +72,7 @@ struct DifferentialTests {
         func write(_ name: String, _ object: [String: Any]) -> String {
             let path = dir.path + "/" + name
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-            FileManager.default.createFile(atPath: path, contents: data)
+            _ = FileManager.default.createFile(atPath: path, contents: data)
             return path
         }
         let result = try? Shell.run(["diff", "-u", write("buildkit.json", golden), write("hoist.json", actual)])

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The fast path against buildah and BuildKit, all measured in this one run on this machine:
+#   (a) no-RUN Dockerfile on a BASE_MB MB base: COPY from the context + COPY --from=nginx:latest
+#   (b) COPY of a ~300 MB, ~12,000-file context (real files from this machine) onto Debian 12
+#   (c) a rebuild + push of (a) with nothing changed
+# Every build ends with a push to the peers' loopback registry. "cold": every cache and store of
+# the tool removed first; "warm": the tool's state kept from an earlier build and one context file
+# changed; (c) changes nothing. Prints medians, ratios, Hoist's peak RSS and what Hoist uploaded.
+#   Benchmarks/fastpath.sh [RUNS]      (default 3; needs root; starts ../shared/peers/up.sh)
+set -euo pipefail
+RUNS=${1:-3}
+BASE_MB=${BASE_MB:-64}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+PEERS=$HERE/../shared/peers/up.sh
+"$PEERS" >&2
+source <("$PEERS" --env)
+REG=$PEER_REGISTRY
+W=$(mktemp -d /tmp/hoist-bench-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+echo "bench: building hoist (release)" >&2
+(cd "$HERE" && swift build -c release --product hoist >&2)
+HOIST=$HERE/.build/release/hoist
+
+echo "bench: base images into $REG" >&2
+"$HERE/Testdata/make-fixtures.sh" "$REG" "$W/fixtures" >&2
+"$HERE/Testdata/make-debian-image.sh" "$REG" debian:bookworm >&2
+# bigbase: busybox + one incompressible layer of BASE_MB MB, so pulling it or not shows in the time.
+L=$W/fixtures/layout
+mkdir -p "$W/big/opt"
+head -c "$((BASE_MB * 1024 * 1024))" /dev/urandom > "$W/big/opt/blob.bin"
+tar --owner=0 --group=0 --numeric-owner -C "$W/big" -cf "$W/big.tar" opt
+umoci new --image "$L:bigbase"
+umoci config --image "$L:bigbase" --no-history --os linux --architecture amd64 --config.cmd sh
+tar --owner=0 --group=0 --numeric-owner -C "$W/fixtures/rootfs-amd64" -cf "$W/rootfs.tar" .
+umoci raw add-layer --image "$L:bigbase" "$W/rootfs.tar"
+umoci raw add-layer --image "$L:bigbase" "$W/big.tar"
+skopeo copy -q --dest-tls-verify=false "oci:$L:bigbase" "docker://$REG/library/bigbase:latest"
+
+mkdir -p "$W/ctx-a"
+echo "benchmark app" > "$W/ctx-a/app.txt"
+cat > "$W/ctx-a/Dockerfile" <<'DF'
+FROM bigbase:latest
+COPY app.txt /app.txt
+COPY --from=nginx:latest /etc/nginx/nginx.conf /etc/nginx.conf
+ENV GREETING=hello
+CMD ["cat", "/app.txt"]
+DF
+python3 "$HERE/Benchmarks/make-context.py" "$W/ctx-b/data" 300 12000
+echo "changed 0" > "$W/ctx-b/data/changing.txt"
+printf 'FROM debian:bookworm\nCOPY data /srv/data\nCMD ["ls", "/srv/data"]\n' > "$W/ctx-b/Dockerfile"
+INPUT_B=$(du -sb "$W/ctx-b/data" | cut -f1)
+
+now() { date +%s.%N; }
+# build TOOL SCENARIO TAG: one build + push; hoist's and buildah's peak RSS go to $W/rss.
+build() {
+  local tool=$1 s=$2 tag=$REG/bench/$1-$2:$3 ctx=$W/ctx-$2
+  case $tool in
+    hoist) /usr/bin/time -f %M -a -o "$W/rss-hoist-$s" env HOIST_ROOT="$W/state/hoist-$s" "$HOIST" assemble -t "$tag" --push "$ctx" >/dev/null 2>>"$W/log-hoist-$s" ;;
+    buildah)
+      local b="buildah --storage-driver vfs --root $W/state/buildah-$s/root --runroot $W/state/buildah-$s/run"
+      /usr/bin/time -f %M -a -o "$W/rss-buildah-$s" $b bud -q --layers --isolation chroot -t "$tag" "$ctx" >/dev/null
+      $b push -q --tls-verify=false "$tag" >/dev/null ;;
+    buildkit) "$PEER_DOCKER" buildx build -q --network host --push -t "$tag" "$ctx" >/dev/null ;;
+  esac
+}
+reset() {
+  rm -rf "$W/state/$1-$2"
+  if [ "$1" = buildkit ]; then
+    "$PEER_DOCKER" builder prune -af >/dev/null 2>&1 || true
+    "$PEER_DOCKER" image rm -f bigbase:latest nginx:latest debian:bookworm >/dev/null 2>&1 || true
+  fi
+}
+change() { echo "changed $RANDOM$RANDOM" > "$W/ctx-$1/$([ "$1" = a ] && echo app.txt || echo data/changing.txt)"; }
+timed() { local t0 t1; t0=$(now); build "$@"; t1=$(now); echo "$t1 - $t0" | bc; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A T
+for s in a b; do
+  for tool in hoist buildah buildkit; do
+    echo "bench: ($s) $tool" >&2
+    for i in $(seq 1 "$RUNS"); do reset "$tool" "$s"; change "$s"; T[$tool-$s-cold]+="$(timed "$tool" "$s" "c$i") "; done
+    reset "$tool" "$s"; build "$tool" "$s" w0
+    for i in $(seq 1 "$RUNS"); do change "$s"; T[$tool-$s-warm]+="$(timed "$tool" "$s" "w$i") "; done
+    if [ "$s" = a ]; then
+      for i in $(seq 1 "$RUNS"); do T[$tool-c-nochange]+="$(timed "$tool" "$s" "w$RUNS") "; done
+    fi
+  done
+done
+
+row() {  # row LABEL KEY
+  local h b k
+  h=$(echo "${T[hoist-$2]}" | median); b=$(echo "${T[buildah-$2]}" | median); k=$(echo "${T[buildkit-$2]}" | median)
+  printf '%-34s %8.3f s %8.3f s %8.3f s %8.1fx %8.1fx\n' "$1" "$h" "$b" "$k" "$(echo "$b / $h" | bc -l)" "$(echo "$k / $h" | bc -l)"
+}
+echo
+echo "Medians of $RUNS runs each, build + push to a loopback registry, $(nproc) cores"
+printf '%-34s %10s %10s %10s %9s %9s\n' scenario hoist buildah buildkit buildah/h buildkit/h
+row "(a) COPY --from=nginx, cold" a-cold
+row "(a) COPY --from=nginx, warm" a-warm
+row "(b) 300 MB/12k files, cold" b-cold
+row "(b) 300 MB/12k files, warm" b-warm
+row "(c) no-change rebuild + push" c-nochange
+echo
+for s in a b; do
+  printf 'hoist peak RSS (%s): %s MB; buildah bud peak RSS: %s MB\n' "$s" \
+    "$(sort -n "$W/rss-hoist-$s" | tail -1 | awk '{printf "%.0f", $1/1024}')" "$(sort -n "$W/rss-buildah-$s" | tail -1 | awk '{printf "%.0f", $1/1024}')"
+done
+echo "hoist (a) cold, last run: $(grep '^transfer:' "$W/log-hoist-a" | head -"$RUNS" | tail -1)"
+echo "hoist (c) no change, last run: $(grep '^transfer:' "$W/log-hoist-a" | tail -1)"
+grep 'bytes of files in' "$W/log-hoist-b" | sed -E 's/.*; ([0-9]+) bytes of files in ([0-9.]+) s.*/\1 \2/' | \
+  awk '{r = $1 / $2 / 1e6; printf "hoist (b) layer creation: %d MB of files in %.2f s = %.0f MB/s\n", $1/1e6, $2, r}' | sort -t= -k2 -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)] " (median of " NR " builds)"}'
+echo "context (b): $(find "$W/ctx-b/data" -type f | wc -l) files, $((INPUT_B / 1000000)) MB"

@@ -1,0 +1,34 @@
+#ifndef HOIST_SANDBOX_H
+#define HOIST_SANDBOX_H
+#include <stddef.h>
+#include <sys/types.h>
+
+/// One command to run in a new mount, PID, UTS and IPC namespace (and network namespace when
+/// `new_network`), with `rootfs` as its root. Everything between fork and exec is in C: Swift's
+/// runtime is not safe to run in a forked child.
+struct hoist_sandbox {
+    const char *rootfs;
+    const char *const *argv;      /* NULL-terminated */
+    const char *const *envp;      /* NULL-terminated */
+    const char *cwd;
+    const char *hostname;
+    /* Files on the host bind-mounted read-only over /etc/hosts, /etc/resolv.conf, /etc/hostname
+       (each must already exist, maybe empty, inside rootfs). NULL leaves the path alone. */
+    const char *hosts_file;
+    const char *resolv_file;
+    const char *hostname_file;
+    uid_t uid;
+    gid_t gid;
+    const gid_t *groups;
+    size_t ngroups;
+    int new_network;
+    int stdout_fd;
+    int stderr_fd;
+};
+
+/// Runs the command and waits for it. Returns its exit status (0-255), 128+N if signal N ended
+/// it, or -1 if the sandbox could not be set up (`error` then says why).
+/// `*pid_out` receives the outer child's pid as soon as it exists, so a caller may kill it.
+int hoist_sandbox_run(const struct hoist_sandbox *sandbox, char *error, size_t error_size, volatile pid_t *pid_out);
+
+#endif

@@ -1,0 +1,189 @@
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Reports a setup failure through the error pipe and ends the child. Only async-signal-safe calls. */
+static void fail(int fd, const char *what) {
+    char buffer[512];
+    int saved = errno;
+    int n = snprintf(buffer, sizeof buffer, "%s: %s", what, strerror(saved));
+    if (n > 0) { ssize_t w = write(fd, buffer, (size_t)n < sizeof buffer ? (size_t)n : sizeof buffer - 1); (void)w; }
+    _exit(127);
+}
+
+static void path_in(char *out, size_t size, const char *root, const char *path) {
+    snprintf(out, size, "%s/%s", root, path);
+}
+
+static void bind_file(int fd, const char *root, const char *source, const char *target, int readonly) {
+    char path[4096];
+    path_in(path, sizeof path, root, target);
+    if (mount(source, path, NULL, MS_BIND, NULL) < 0) fail(fd, target);
+    if (readonly && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) fail(fd, target);
+}
+
+static void make_dev(int fd, const char *root) {
+    static const char *nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+    char path[4096];
+    path_in(path, sizeof path, root, "dev");
+    if (mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0) fail(fd, "mount /dev");
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        char source[64], target[64];
+        snprintf(source, sizeof source, "/dev/%s", nodes[i]);
+        snprintf(target, sizeof target, "dev/%s", nodes[i]);
+        path_in(path, sizeof path, root, target);
+        int f = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+        if (f < 0) fail(fd, target);
+        close(f);
+        bind_file(fd, root, source, target, 0);
+    }
+    path_in(path, sizeof path, root, "dev/pts");
+    if (mkdir(path, 0755) < 0 || mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620") < 0) fail(fd, "mount /dev/pts");
+    path_in(path, sizeof path, root, "dev/ptmx");
+    if (symlink("pts/ptmx", path) < 0) fail(fd, "/dev/ptmx");
+    path_in(path, sizeof path, root, "dev/shm");
+    if (mkdir(path, 01777) < 0 || mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0) fail(fd, "mount /dev/shm");
+    static const char *links[][2] = {{"/proc/self/fd", "dev/fd"}, {"/proc/self/fd/0", "dev/stdin"},
+                                     {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"}};
+    for (size_t i = 0; i < 4; i++) {
+        path_in(path, sizeof path, root, links[i][1]);
+        if (symlink(links[i][0], path) < 0) fail(fd, links[i][1]);
+    }
+}
+
+/* execve with PATH taken from the command's own environment, not Hoist's. */
+static void exec_in_path(int fd, const struct hoist_sandbox *s) {
+    const char *file = s->argv[0];
+    if (strchr(file, '/')) {
+        execve(file, (char *const *)s->argv, (char *const *)s->envp);
+        fail(fd, file);
+    }
+    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (const char *const *e = s->envp; *e; e++) {
+        if (strncmp(*e, "PATH=", 5) == 0) { path = *e + 5; break; }
+    }
+    int saved = ENOENT;
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t len = end ? (size_t)(end - path) : strlen(path);
+        char candidate[4096];
+        snprintf(candidate, sizeof candidate, "%.*s/%s", (int)len, len ? path : ".", file);
+        execve(candidate, (char *const *)s->argv, (char *const *)s->envp);
+        if (errno != ENOENT && errno != ENOTDIR) saved = errno;
+        path = end ? end + 1 : path + len;
+    }
+    errno = saved;
+    fail(fd, file);
+}
+
+static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail(fd, "prctl");
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(fd, "make mounts private");
+    if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) fail(fd, "bind the root");
+    char path[4096];
+    path_in(path, sizeof path, s->rootfs, "proc");
+    if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail(fd, "mount /proc");
+    make_dev(fd, s->rootfs);
+    if (s->hosts_file) bind_file(fd, s->rootfs, s->hosts_file, "etc/hosts", 1);
+    if (s->resolv_file) bind_file(fd, s->rootfs, s->resolv_file, "etc/resolv.conf", 1);
+    if (s->hostname_file) bind_file(fd, s->rootfs, s->hostname_file, "etc/hostname", 1);
+    if (chdir(s->rootfs) < 0) fail(fd, "chdir to the root");
+    /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only the
+       image's tree. Where pivot_root is refused (a rootfs on the initramfs), chroot instead. */
+    if (syscall(SYS_pivot_root, ".", ".") == 0) {
+        if (umount2(".", MNT_DETACH) < 0) fail(fd, "detach the old root");
+    } else if (chroot(".") < 0) {
+        fail(fd, "pivot_root and chroot");
+    }
+    if (chdir("/") < 0) fail(fd, "chdir /");
+    if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) fail(fd, "sethostname");
+    if (s->new_network) {
+        /* A fresh network namespace has only a downed loopback; bring nothing else up. */
+    }
+    if (s->cwd && chdir(s->cwd) < 0) fail(fd, "the working directory");
+    if (setgroups(s->ngroups, s->groups) < 0) fail(fd, "setgroups");
+    if (setgid(s->gid) < 0) fail(fd, "setgid");
+    if (setuid(s->uid) < 0) fail(fd, "setuid");
+    umask(022);
+    if (s->stdout_fd >= 0 && dup2(s->stdout_fd, 1) < 0) fail(fd, "stdout");
+    if (s->stderr_fd >= 0 && dup2(s->stderr_fd, 2) < 0) fail(fd, "stderr");
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) { dup2(devnull, 0); if (devnull > 2) close(devnull); }
+    exec_in_path(fd, s);
+}
+
+int hoist_sandbox_run(const struct hoist_sandbox *s, char *error, size_t error_size, volatile pid_t *pid_out) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        snprintf(error, error_size, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* The child starts with every signal at its default and none blocked. */
+        for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        close(pipefd[0]);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail(pipefd[1], "prctl");
+        int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s->new_network ? CLONE_NEWNET : 0);
+        if (unshare(flags) < 0) fail(pipefd[1], "unshare (new namespaces need root or CAP_SYS_ADMIN)");
+        pid_t init = fork();
+        if (init < 0) fail(pipefd[1], "fork");
+        if (init == 0) setup_and_exec(s, pipefd[1]);
+        close(pipefd[1]);
+        int status;
+        while (waitpid(init, &status, 0) < 0) {
+            if (errno != EINTR) _exit(127);
+        }
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid < 0) {
+        snprintf(error, error_size, "fork: %s", strerror(errno));
+        close(pipefd[0]);
+        close(pipefd[1]);
+        return -1;
+    }
+    if (pid_out) *pid_out = pid;
+    close(pipefd[1]);
+    char message[512];
+    ssize_t n;
+    size_t got = 0;
+    while ((n = read(pipefd[0], message + got, sizeof message - 1 - got)) != 0) {
+        if (n < 0) { if (errno == EINTR) continue; break; }
+        got += (size_t)n;
+        if (got >= sizeof message - 1) break;
+    }
+    close(pipefd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) { snprintf(error, error_size, "waitpid: %s", strerror(errno)); return -1; }
+    }
+    if (got > 0) {
+        message[got] = 0;
+        snprintf(error, error_size, "%s", message);
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}

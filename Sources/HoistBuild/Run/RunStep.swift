@@ -1,0 +1,109 @@
+import Foundation
+import HoistContent
+import HoistDockerfile
+import HoistLayers
+import HoistOCI
+import HoistSandbox
+
+/// One RUN: the stage's layers mounted as snapshots under a fresh overlayfs upper directory, the
+/// command run in the sandbox, and the upper directory turned into the new layer (and kept as that
+/// layer's snapshot for the next RUN).
+struct RunStep {
+    let sources: ImageSources
+    let store: ContentStore
+    let snapshotter: Snapshotter
+    let clock: BuildClock
+    let compression: LayerCompression
+    let log: @Sendable (String) -> Void
+
+    /// Paths the sandbox mounts over; those the image lacks are made for the run and kept out of the layer.
+    private static let mountPoints: [(path: String, isDirectory: Bool)] = [
+        ("proc", true), ("dev", true), ("etc", true), ("etc/hosts", false), ("etc/resolv.conf", false), ("etc/hostname", false),
+    ]
+
+    func run(argv: [String], environment: [String], network: Sandbox.Network, state: StageState,
+             createdBy: String, location: SourceLocation) async throws -> LayerRef {
+        let registry = sources.registry
+        var lowers: [String] = []
+        for layer in state.layers {
+            lowers.append(try await snapshotter.snapshot(layer.diffID) {
+                try await layer.localize(using: registry)
+                return registry.store.path(for: layer.descriptor.digest)
+            })
+        }
+        let scratch = store.root.appendingPathComponent("ingest/run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let rootfs = try RootFilesystem(lowers: lowers, scratch: scratch)
+        var unmounted = false
+        defer { if !unmounted { rootfs.unmount() } }
+
+        let created = try prepareMountPoints(rootfs.merged, location: location)
+        let user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
+        // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
+        var environment = environment
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
+        if !environment.contains(where: { $0.hasPrefix("HOME=") }) { environment.append("HOME=\(user.home)") }
+        var sandbox = Sandbox(rootfs: rootfs.merged, argv: argv, environment: environment, workingDirectory: state.workingDirectory)
+        sandbox.uid = user.uid
+        sandbox.gid = user.gid
+        sandbox.groups = user.groups
+        sandbox.network = network
+        sandbox.hostsFile = try hostFile(scratch, "hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        sandbox.hostnameFile = try hostFile(scratch, "hostname", "buildkitsandbox\n")
+        let resolv = network == .none ? "" : ((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
+        sandbox.resolvFile = try hostFile(scratch, "resolv.conf", resolv)
+
+        let started = ContinuousClock.now
+        let log = self.log
+        let outcome = try await sandbox.run { line in log("  | " + line) }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        rootfs.unmount()
+        unmounted = true
+        guard outcome.status == 0 else {
+            let tail = outcome.tail.suffix(10).map { "  | " + $0 }.joined(separator: "\n")
+            throw BuildError.at(location, "\(createdBy.replacingOccurrences(of: " # buildkit", with: "")): the command did not complete successfully: exit code: \(outcome.status)"
+                                + (tail.isEmpty ? "" : "\n" + tail))
+        }
+        var entries = try UpperDiff.entries(of: rootfs.upper, excluded: created)
+        if let epoch = clock.epoch {
+            for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
+        }
+        let store = self.store, compression = self.compression
+        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
+        log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
+        if created.isEmpty {
+            // The upper directory is this layer's snapshot already; the next RUN mounts it as it is.
+            try? await snapshotter.adopt(rootfs.upper, as: built.diffID)
+        }
+        return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
+    }
+
+    /// Makes the mount points the image lacks (through ContainedTree, so an image's symlinked /etc
+    /// never points a mount outside the root) and refuses ones that are symlinks. Returns what it made.
+    private func prepareMountPoints(_ merged: String, location: SourceLocation) throws -> Set<String> {
+        let tree = try ContainedTree(root: merged)
+        var created: Set<String> = []
+        for (path, isDirectory) in RunStep.mountPoints {
+            var st = stat()
+            if lstat(merged + "/" + path, &st) == 0 {
+                let kind = st.st_mode & S_IFMT
+                if kind == S_IFLNK {
+                    if isDirectory { throw BuildError.at(location, "RUN: /\(path) is a symlink in this stage; the sandbox needs a real directory there") }
+                    continue  // an /etc/resolv.conf that is a link is left alone, not mounted over
+                }
+                if (kind == S_IFDIR) != isDirectory { throw BuildError.at(location, "RUN: /\(path) in this stage is not a \(isDirectory ? "directory" : "file")") }
+                continue
+            }
+            let header = TarHeader(path: path, kind: isDirectory ? .directory : .file, mode: isDirectory ? 0o755 : 0o644, uid: 0, gid: 0, size: 0, mtime: 0)
+            if isDirectory { try tree.write(header, body: nil) } else { try tree.writeFile(header) { _ in } }
+            created.insert(path)
+        }
+        return created
+    }
+
+    private func hostFile(_ scratch: String, _ name: String, _ contents: String) throws -> String {
+        let path = scratch + "/" + name
+        guard FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) else { throw BuildError.context("cannot write \(path)") }
+        return path
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import HoistSandbox
+import HoistTestSupport
+import Testing
+
+/// A malicious base layer cannot write outside its snapshot: `..` paths are kept inside, symlinks
+/// are never followed while writing, and hard links cannot reach files outside.
+@Suite struct LayerExtractorTests {
+    /// A tar written by Python's tarfile from (name, kind, target/content) triples, exactly as given.
+    private func craft(_ entries: [(String, String, String)], in dir: TempDirectory) throws -> String {
+        let path = dir.path + "/layer.tar"
+        let spec = try JSONSerialization.data(withJSONObject: entries.map { [$0.0, $0.1, $0.2] })
+        let script = """
+            import io, json, sys, tarfile
+            with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+                for name, kind, value in json.loads(sys.argv[2]):
+                    i = tarfile.TarInfo(name)
+                    if kind == "file":
+                        data = value.encode(); i.size = len(data); t.addfile(i, io.BytesIO(data)); continue
+                    i.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE}[kind]
+                    i.linkname = value; t.addfile(i)
+            """
+        try Shell.check([Paths.python, "-c", script, path, String(decoding: spec, as: UTF8.self)])
+        return path
+    }
+
+    @Test func dotDotPathsStayInsideTheSnapshot() throws {
+        let dir = try TempDirectory("hoist-evil")
+        let blob = try craft([("../../escaped.txt", "file", "out"), ("a/../../b.txt", "file", "b")], in: dir)
+        try LayerExtractor.extract(blob: blob, into: dir.path + "/snap/root")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/snap/escaped.txt"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/escaped.txt"))
+        #expect(FileManager.default.fileExists(atPath: dir.path + "/snap/root/escaped.txt"))
+    }
+
+    @Test func writingThroughAnAbsoluteOrEscapingSymlinkIsRefused() throws {
+        let dir = try TempDirectory("hoist-evil")
+        let outside = dir.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        for target in [outside, "../../outside", "/"] {
+            let blob = try craft([("etc", "symlink", target), ("etc/evil", "file", "pwned")], in: dir)
+            #expect(throws: (any Error).self) { try LayerExtractor.extract(blob: blob, into: dir.path + "/snap-\(target.count)") }
+            #expect(!FileManager.default.fileExists(atPath: outside + "/evil"), "wrote through \(target)")
+        }
+    }
+
+    @Test func hardLinksCannotReachFilesOutside() throws {
+        let dir = try TempDirectory("hoist-evil")
+        let secret = dir.path + "/secret"
+        FileManager.default.createFile(atPath: secret, contents: Data("secret\n".utf8))
+        let blob = try craft([("steal", "hardlink", secret), ("steal2", "hardlink", "../secret")], in: dir)
+        let snapshot = dir.path + "/snap"
+        _ = try? LayerExtractor.extract(blob: blob, into: snapshot)
+        for name in ["steal", "steal2"] {
+            let data = FileManager.default.contents(atPath: snapshot + "/" + name)
+            #expect(data != Data("secret\n".utf8), "\(name) links to a file outside the snapshot")
+        }
+        var st = stat()
+        stat(secret, &st)
+        #expect(st.st_nlink == 1, "the outside file gained a link")
+    }
+
+    @Test func whiteoutsAndOpaqueMarkersBecomeOverlayfsFormat() throws {
+        let dir = try TempDirectory("hoist-layer")
+        let blob = try craft([("etc", "dir", ""), ("etc/.wh.gone", "file", ""), ("opt", "dir", ""), ("opt/.wh..wh..opq", "file", ""), ("opt/kept", "file", "k")], in: dir)
+        let snapshot = dir.path + "/snap"
+        try LayerExtractor.extract(blob: blob, into: snapshot)
+        var st = stat()
+        #expect(lstat(snapshot + "/etc/gone", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR && st.st_rdev == 0)
+        let opaque = try Shell.check([Paths.python, "-c", "import os, sys; print(os.getxattr(sys.argv[1], 'trusted.overlay.opaque').decode(), end='')", snapshot + "/opt"])
+        #expect(opaque == "y")
+        #expect(FileManager.default.contents(atPath: snapshot + "/opt/kept") == Data("k".utf8))
+    }
+}

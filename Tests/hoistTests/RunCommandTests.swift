@@ -1,0 +1,103 @@
+import Foundation
+import HoistTestSupport
+import Testing
+
+/// RUN in the sandbox, driven through `hoist assemble` as a person would, results read back from
+/// `--output type=local` (the merged root filesystem) or from the registry with skopeo.
+@Suite struct RunCommandTests {
+    private func rootfs(_ h: CLIHarness, _ extra: [String] = []) throws -> String {
+        let dest = h.root.path + "/rootfs"
+        let result = try h.hoist(["assemble", "-q", "-o", "type=local,dest=\(dest)"] + extra + ["."])
+        try #require(result.status == 0, "\(result.stderr)")
+        return dest
+    }
+
+    @Test func builderPatternBuildsAGoProgramThatRunsInsideTheFinalImage() throws {
+        let fixtures = try Fixtures.shared()
+        try Shell.check([Paths.testdata + "/builder/make-images.sh", fixtures.registry.host])
+        let h = try CLIHarness(dockerfile: try String(contentsOfFile: Paths.testdata + "/builder/Dockerfile", encoding: .utf8),
+                               files: ["app.go": try String(contentsOfFile: Paths.testdata + "/builder/app.go", encoding: .utf8)])
+        let dest = try rootfs(h)
+        #expect(FileManager.default.contents(atPath: dest + "/etc/ssl/certs/marker") == Data("ca\n".utf8))
+        // The app is the final image's: run it with the image as its root.
+        let run = try Shell.run(["chroot", dest, "/root/app"], stdin: "<a href=\"/in\">x</a><a href=\"https://out\">y</a>")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == "{\"internal\":1,\"external\":1}\n")
+        // The builder's toolchain stayed in the builder: the final image is the small base plus the app.
+        #expect(!FileManager.default.fileExists(atPath: dest + "/usr/lib/go"))
+    }
+
+    @Test func failingCommandStopsTheBuildWithItsExitCodeLineAndLastOutput() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN echo first line && echo the last words && exit 3\nCOPY never /never\n")
+        let result = try h.build()
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1, "\(result.stderr)")
+        #expect(errors.first?.contains("Dockerfile:2:1") == true, "\(result.stderr)")
+        #expect(errors.first?.contains("exit code: 3") == true, "\(result.stderr)")
+        #expect(result.stderr.contains("| the last words"), "\(result.stderr)")
+        try expectStoreConsistent(h.root.path)
+    }
+
+    @Test func runCreatesChangesAndDeletesFilesAsLayers() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM whiteout
+            RUN echo made > /made.txt && rm /etc/wh/b && rm -r /opt/opq && mkdir /opt/opq && echo new > /opt/opq/only
+            RUN ln -s /made.txt /link && ln /made.txt /hard && chown 1000:1001 /hard && chmod 4711 /made.txt
+            USER app
+            RUN echo "$(id -u):$(id -g)" > /tmp/who && echo "$HOME" >> /tmp/who
+            """)
+        let archive = h.root.path + "/image.tar"
+        let dest = try rootfs(h, ["-o", "type=oci,dest=\(archive)"])
+        #expect(FileManager.default.contents(atPath: dest + "/made.txt") == Data("made\n".utf8))
+        #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/b"), "deleted by a whiteout")
+        #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/a"))
+        let opq = try FileManager.default.contentsOfDirectory(atPath: dest + "/opt/opq")
+        #expect(opq == ["only"], "a replaced directory is opaque: \(opq)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dest + "/link") == "/made.txt")
+        var a = stat(), b = stat()
+        stat(dest + "/made.txt", &a)
+        stat(dest + "/hard", &b)
+        #expect(a.st_mode & 0o7777 == 0o4711)
+        // In the second RUN's layer, /hard is a hard link to /made.txt, not a second copy.
+        let listing = try Shell.check([Paths.python, "-c", """
+            import json, sys, tarfile
+            outer = tarfile.open(sys.argv[1])
+            index = json.load(outer.extractfile("index.json"))
+            manifest = json.load(outer.extractfile("blobs/sha256/" + index["manifests"][0]["digest"][7:]))
+            layer = tarfile.open(fileobj=outer.extractfile("blobs/sha256/" + manifest["layers"][-2]["digest"][7:]))
+            print(" ".join(f"{m.name}>{m.linkname}" for m in layer if m.islnk()))
+            """, archive])
+        #expect(listing.contains("made.txt>hard") || listing.contains("hard>made.txt"), "\(listing)")
+        #expect(b.st_uid == 1000 && b.st_gid == 1001)
+        #expect(FileManager.default.contents(atPath: dest + "/tmp/who") == Data("1000:1001\n/home/app\n".utf8))
+        #expect(!FileManager.default.fileExists(atPath: dest + "/etc/hosts"), "files the sandbox provided are not in the image")
+    }
+
+    @Test func sandboxSeesNeitherHostFilesNorHostProcessesNorTheNetworkWithNone() throws {
+        let marker = "/tmp/hoist-host-marker-\(UInt32.random(in: 0...UInt32.max))"
+        FileManager.default.createFile(atPath: marker, contents: Data("host\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN ls /proc | grep -c '^[0-9]' > /pids; ls /tmp > /tmpfiles; echo x > /written
+            RUN --network=none cat /proc/net/dev > /netdev
+            """)
+        let dest = try rootfs(h)
+        let pids = String(decoding: FileManager.default.contents(atPath: dest + "/pids") ?? Data(), as: UTF8.self)
+        #expect(Int(pids.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99 <= 4, "only the command's own processes: \(pids)")
+        let tmp = String(decoding: FileManager.default.contents(atPath: dest + "/tmpfiles") ?? Data(), as: UTF8.self)
+        #expect(!tmp.contains("hoist-host-marker"), "the host's /tmp is not visible: \(tmp)")
+        #expect(!FileManager.default.fileExists(atPath: "/written"), "nothing was written to the host's root")
+        let netdev = String(decoding: FileManager.default.contents(atPath: dest + "/netdev") ?? Data(), as: UTF8.self)
+        let interfaces = netdev.split(separator: "\n").dropFirst(2).map { $0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces) }
+        #expect(interfaces == ["lo"], "--network=none has only loopback: \(interfaces)")
+    }
+
+    @Test func runForAForeignPlatformWithoutEmulationIsRefusedClearly() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN true\n")
+        guard !FileManager.default.fileExists(atPath: "/proc/sys/fs/binfmt_misc/qemu-aarch64") else { return }
+        let result = try h.build(["--platform", "linux/arm64"])
+        expectOneLineError(result, ["Dockerfile:2:1", "RUN for linux/arm64", "binfmt_misc"])
+    }
+}
