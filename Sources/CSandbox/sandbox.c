@@ -100,6 +100,9 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     path_in(path, sizeof path, s->rootfs, "proc");
     if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail(fd, "mount /proc");
     make_dev(fd, s->rootfs);
+    /* /sys read-only, as runc mounts it; a kernel that refuses sysfs here leaves the directory empty. */
+    path_in(path, sizeof path, s->rootfs, "sys");
+    mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     if (s->hosts_file) bind_file(fd, s->rootfs, s->hosts_file, "etc/hosts", 1);
     if (s->resolv_file) bind_file(fd, s->rootfs, s->resolv_file, "etc/resolv.conf", 1);
     if (s->hostname_file) bind_file(fd, s->rootfs, s->hostname_file, "etc/hostname", 1);

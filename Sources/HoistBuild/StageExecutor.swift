@@ -134,6 +134,7 @@ struct StageExecutor {
             createdBy = "STOPSIGNAL \(state.containerConfig.stopSignal ?? "")"
         case let .shell(shell):
             state.containerConfig.shell = shell
+            createdBy = "SHELL [" + shell.joined(separator: " ") + "]"
         case let .healthcheck(check):
             let config = healthConfig(check)
             state.containerConfig.healthcheck = config

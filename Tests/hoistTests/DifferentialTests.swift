@@ -33,8 +33,13 @@ struct DifferentialTests {
             #expect(Self.remove(key, from: &actual), "\(name): Hoist should have \(key) (\(reason))")
             _ = Self.remove(key, from: &golden)
         }
-        let same = NSDictionary(dictionary: golden).isEqual(to: actual)
+        let same = try Self.canonical(golden) == Self.canonical(actual)
         #expect(same, "\(name) differs from BuildKit:\n\(same ? "" : Self.diff(golden, actual))")
+    }
+
+    /// The summary as sorted JSON bytes: equal summaries give equal bytes.
+    static func canonical(_ summary: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
     }
 
     static func load(_ path: String) throws -> [String: Any] {

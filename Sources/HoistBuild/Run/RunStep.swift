@@ -16,10 +16,12 @@ struct RunStep {
     let compression: LayerCompression
     let log: @Sendable (String) -> Void
 
-    /// Paths the sandbox mounts over; those the image lacks are made for the run and kept out of the layer.
+    /// Paths the sandbox mounts over. Directories the image lacks are made and stay in the layer, as
+    /// runc leaves them in BuildKit's; files (and an /etc made for them) are kept out of it.
     private static let mountPoints: [(path: String, isDirectory: Bool)] = [
-        ("proc", true), ("dev", true), ("etc", true), ("etc/hosts", false), ("etc/resolv.conf", false), ("etc/hostname", false),
+        ("proc", true), ("dev", true), ("sys", true), ("etc", true), ("etc/hosts", false), ("etc/resolv.conf", false), ("etc/hostname", false),
     ]
+    private static let keptMountPoints: Set<String> = ["proc", "dev", "sys"]
 
     func run(argv: [String], environment: [String], network: Sandbox.Network, state: StageState,
              createdBy: String, location: SourceLocation) async throws -> LayerRef {
@@ -37,7 +39,7 @@ struct RunStep {
         var unmounted = false
         defer { if !unmounted { rootfs.unmount() } }
 
-        let created = try prepareMountPoints(rootfs.merged, location: location)
+        let created = try prepareMountPoints(rootfs.merged, location: location).subtracting(RunStep.keptMountPoints)
         let user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
@@ -71,10 +73,13 @@ struct RunStep {
         let store = self.store, compression = self.compression
         let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
         log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
-        if created.isEmpty {
-            // The upper directory is this layer's snapshot already; the next RUN mounts it as it is.
-            try? await snapshotter.adopt(rootfs.upper, as: built.diffID)
+        // Without the files the sandbox provided, the upper directory is this layer's snapshot
+        // already: the next RUN mounts it as it is instead of unpacking the layer.
+        for path in created.sorted(by: >) {
+            let full = rootfs.upper + "/" + path
+            if unlink(full) != 0 { rmdir(full) }
         }
+        try? await snapshotter.adopt(rootfs.upper, as: built.diffID)
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
     }
 
