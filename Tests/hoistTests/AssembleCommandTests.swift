@@ -53,11 +53,9 @@ import Testing
         try expectStoreConsistent(h.root.path)
     }
 
-    @Test func runInANeededStageIsRefusedWithItsLine() throws {
-        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nRUN echo hi\n")
-        // The base would come from a dead registry: the refusal must come first, without any network.
-        let dead = try h.root.file("dead.conf", "[[registry]]\nprefix = \"docker.io\"\nlocation = \"127.0.0.1:1\"\n")
-        expectOneLineError(try h.build(["--registries-conf", dead]), ["Dockerfile:2:1", "RUN is not supported yet"])
+    @Test func runWithSecurityInsecureIsRefusedWithItsLine() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nRUN --security=insecure echo hi\n")
+        expectOneLineError(try h.build(), ["Dockerfile:2:1", "--security=insecure needs --allow security.insecure"])
     }
 
     @Test func pushWithoutATagIsRefused() throws {
