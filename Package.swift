@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "HoistSandbox", dependencies: ["HoistLayers", "CSandbox", "CSystem"]),
         .target(name: "HoistBuild", dependencies: ["HoistOCI", "HoistDockerfile", "HoistRegistry", "HoistContent", "HoistLayers", "HoistSandbox", "CSystem"]),
         .executableTarget(name: "hoist", dependencies: [
-            "HoistBuild", "HoistLayers",
+            "HoistBuild", "HoistLayers", "HoistSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

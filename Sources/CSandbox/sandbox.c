@@ -103,6 +103,16 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     /* /sys read-only, as runc mounts it; a kernel that refuses sysfs here leaves the directory empty. */
     path_in(path, sizeof path, s->rootfs, "sys");
     mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    for (size_t i = 0; i < s->nmounts; i++) {
+        const struct hoist_mount *m = &s->mounts[i];
+        path_in(path, sizeof path, s->rootfs, m->target);
+        if (m->fstype) {
+            if (mount(m->fstype, path, m->fstype, MS_NOSUID | MS_NODEV, m->data) < 0) fail(fd, m->target);
+        } else {
+            if (mount(m->source, path, NULL, MS_BIND | MS_REC, NULL) < 0) fail(fd, m->target);
+            if (m->readonly && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) fail(fd, m->target);
+        }
+    }
     if (s->hosts_file) bind_file(fd, s->rootfs, s->hosts_file, "etc/hosts", 1);
     if (s->resolv_file) bind_file(fd, s->rootfs, s->resolv_file, "etc/resolv.conf", 1);
     if (s->hostname_file) bind_file(fd, s->rootfs, s->hostname_file, "etc/hostname", 1);

@@ -29,6 +29,12 @@ public struct BuildOptions: Sendable {
     /// `--metadata-file`: buildx's JSON keys about the result.
     public var metadataFile: String?
     public var compression: LayerCompression = .gzip
+    /// `--secret id=…`: what `RUN --mount=type=secret` may read; never written to a layer or the history.
+    public var secrets: [String: SecretSource] = [:]
+    /// `--ssh default[=SOCKET]`: the agent socket `RUN --mount=type=ssh` forwards.
+    public var sshAgent: String?
+    /// `--allow security.insecure`.
+    public var allowInsecure = false
     /// `force-compression=true`: base layers in another compression are recompressed too.
     public var forceCompression = false
     /// `--format docker`: Docker schema 2 media types instead of OCI.

@@ -130,9 +130,12 @@ public struct Builder {
             let stage = graph.stages[i]
             log("[\(stage.displayName)] FROM \(stage.base)")
             let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
-            let executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
+            var executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
                                          buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
                                          compression: options.compression, snapshotter: snapshotter, log: log)
+            executor.secrets = options.secrets
+            executor.sshAgent = options.sshAgent
+            executor.allowInsecure = options.allowInsecure
             built[i] = try await executor.run(stage, base: base)
         }
         var final = built[graph.order.last!]!

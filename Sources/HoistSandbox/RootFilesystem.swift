@@ -30,11 +30,13 @@ public final class RootFilesystem {
             throw errno == EPERM ? SandboxError.notRoot : SandboxError.overlay(why)
         }
         mounted = true
+        SandboxRegistry.mounted(merged)
     }
 
     public func unmount() {
         guard mounted else { return }
         umount2(merged, Int32(MNT_DETACH))
+        SandboxRegistry.unmounted(merged)
         mounted = false
     }
 

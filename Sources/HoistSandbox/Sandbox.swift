@@ -20,6 +20,23 @@ public struct Sandbox: Sendable {
     public var hostsFile: String?
     public var resolvFile: String?
     public var hostnameFile: String?
+    public var mounts: [Mount] = []
+
+    /// A bind of a host path (`source`), or a tmpfs, at `target` (relative to the root, already made).
+    public struct Mount: Sendable, Equatable {
+        public var source: String?
+        public var target: String
+        public var tmpfsOptions: String?
+        public var readOnly: Bool
+
+        public static func bind(_ source: String, at target: String, readOnly: Bool) -> Mount {
+            Mount(source: source, target: target, tmpfsOptions: nil, readOnly: readOnly)
+        }
+
+        public static func tmpfs(at target: String, options: String) -> Mount {
+            Mount(source: nil, target: target, tmpfsOptions: options, readOnly: false)
+        }
+    }
 
     public init(rootfs: String, argv: [String], environment: [String], workingDirectory: String) {
         self.rootfs = rootfs
@@ -58,12 +75,15 @@ public struct Sandbox: Sendable {
                                 withOptional(hostsFile) { hosts in
                                     withOptional(resolvFile) { resolv in
                                         withOptional(hostnameFile) { hostnameFile in
-                                            var spec = hoist_sandbox(
-                                                rootfs: root, argv: argvPointer, envp: envPointer, cwd: cwd, hostname: host,
-                                                hosts_file: hosts, resolv_file: resolv, hostname_file: hostnameFile,
-                                                uid: uid, gid: gid, groups: groupPointer.baseAddress, ngroups: groups.count,
-                                                new_network: network == .none ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
-                                            return hoist_sandbox_run(&spec, &error, error.count, nil)
+                                            withMounts(mounts) { mountPointer in
+                                                var spec = hoist_sandbox(
+                                                    rootfs: root, argv: argvPointer, envp: envPointer, cwd: cwd, hostname: host,
+                                                    hosts_file: hosts, resolv_file: resolv, hostname_file: hostnameFile,
+                                                    uid: uid, gid: gid, groups: groupPointer.baseAddress, ngroups: groups.count,
+                                                    mounts: mountPointer, nmounts: mounts.count,
+                                                    new_network: network == .none ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
+                                                return hoist_sandbox_run(&spec, &error, error.count, &SandboxRegistry.running)
+                                            }
                                         }
                                     }
                                 }
@@ -73,6 +93,7 @@ public struct Sandbox: Sendable {
                 }
             }
         }
+        SandboxRegistry.running = 0
         close(fds[1])
         let tail = reader.finish()
         guard status >= 0 else {
@@ -88,6 +109,22 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeP
     let pointers = strings.map { UnsafePointer(strdup($0)) } + [nil]
     defer { pointers.forEach { free(UnsafeMutablePointer(mutating: $0)) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// The mounts as C structs; their strings live until `body` returns.
+private func withMounts<R>(_ mounts: [Sandbox.Mount], _ body: (UnsafePointer<hoist_mount>?) -> R) -> R {
+    var strings: [UnsafeMutablePointer<CChar>] = []
+    defer { strings.forEach { free($0) } }
+    func keep(_ text: String?) -> UnsafePointer<CChar>? {
+        guard let text, let copy = strdup(text) else { return nil }
+        strings.append(copy)
+        return UnsafePointer(copy)
+    }
+    let structs = mounts.map { m in
+        hoist_mount(source: keep(m.source), target: keep(m.target), fstype: m.tmpfsOptions == nil ? nil : keep("tmpfs"),
+                    data: keep(m.tmpfsOptions), readonly: m.readOnly ? 1 : 0)
+    }
+    return structs.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 private func withOptional<R>(_ string: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {

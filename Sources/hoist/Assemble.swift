@@ -4,6 +4,7 @@ import HoistBuild
 import HoistContent
 import HoistLayers
 import HoistOCI
+import HoistSandbox
 
 /// `hoist assemble` (alias `build`): docker-build flags.
 struct Assemble: AsyncParsableCommand {
@@ -59,6 +60,15 @@ struct Assemble: AsyncParsableCommand {
     @Option(help: "Media types of the image: oci (default) or docker (Docker schema 2 and manifest lists).")
     var format: String?
 
+    @Option(help: "A secret for RUN --mount=type=secret: id=ID,src=FILE or id=ID,env=VAR (repeatable).")
+    var secret: [String] = []
+
+    @Option(help: "Forward an ssh agent to RUN --mount=type=ssh: default, or default=SOCKET (default: $SSH_AUTH_SOCK).")
+    var ssh: [String] = []
+
+    @Option(help: "Grant an entitlement: security.insecure (lets RUN --security=insecure run).")
+    var allow: [String] = []
+
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
 
@@ -66,6 +76,19 @@ struct Assemble: AsyncParsableCommand {
     var context: String
 
     func run() async throws {
+        // Ctrl-C or SIGTERM during a RUN: kill the sandbox, detach its mounts, then leave.
+        let signals = [SIGINT, SIGTERM].map { (number: Int32) -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                SandboxRegistry.interrupt()
+                FileHandle.standardError.write(Data("error: interrupted; the store keeps only complete blobs\n".utf8))
+                Glibc.exit(130)
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
         do {
             let options = try makeOptions()
             let quiet = self.quiet
@@ -116,6 +139,22 @@ struct Assemble: AsyncParsableCommand {
             }
             if let value = settings["force-compression"] { options.forceCompression = try Self.bool(value, "force-compression") }
             if let value = settings["oci-mediatypes"] { options.format = try Self.bool(value, "oci-mediatypes") ? .oci : .docker }
+        }
+        for item in secret {
+            let (id, source) = try SecretSource.parse(item)
+            options.secrets[id] = source
+        }
+        for item in ssh {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts[0] == "default" else { throw ValidationError("--ssh \(item): only the default agent is supported (default or default=SOCKET)") }
+            guard let socket = parts.count > 1 ? parts[1] : environment["SSH_AUTH_SOCK"], !socket.isEmpty else {
+                throw ValidationError("--ssh default: SSH_AUTH_SOCK is not set; give the agent's socket as default=PATH")
+            }
+            options.sshAgent = socket
+        }
+        for item in allow {
+            guard item == "security.insecure" else { throw ValidationError("--allow \(item): the only entitlement is security.insecure") }
+            options.allowInsecure = true
         }
         for item in label {
             let (key, value) = try Self.pair(item, "--label")

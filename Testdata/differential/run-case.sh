@@ -16,6 +16,8 @@ ctx=$W/context
 # The context is served over loopback HTTP for the cases that ADD a URL; its port goes in via flags.
 SERVE_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export SERVE_PORT
+# The secret case (46) reads this; it must never show up in the image or its history.
+export HOIST_DIFF_SECRET=s3cr3t-value-for-the-differential-suite
 (cd "$ctx" && exec python3 -m http.server --bind 127.0.0.1 "$SERVE_PORT" >/dev/null 2>&1) &
 server=$!
 for _ in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$SERVE_PORT/" && break; sleep 0.1; done

@@ -100,4 +100,75 @@ import Testing
         let result = try h.build(["--platform", "linux/arm64"])
         expectOneLineError(result, ["Dockerfile:2:1", "RUN for linux/arm64", "binfmt_misc"])
     }
+
+    @Test func secretsReachTheCommandButNeverALayerTheHistoryOrTheLog() throws {
+        let secret = "hoist-secret-\(UInt32.random(in: 0...UInt32.max))"
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN --mount=type=secret,id=token busybox wc -c < /run/secrets/token > /length && busybox cat /run/secrets/token | busybox tr a-z A-Z | busybox wc -c >> /length
+            RUN --mount=type=secret,id=token,env=TOKEN printf %s "$TOKEN" | busybox md5sum > /env-hash
+            """)
+        let archive = h.root.path + "/image.tar"
+        let result = try h.hoist(["assemble", "-o", "type=oci,dest=\(archive)", "--secret", "id=token,env=HOIST_TEST_SECRET", "."],
+                                 environment: ["HOIST_TEST_SECRET": secret])
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains(secret), "the secret is in the build log")
+        // Every blob of the image, decompressed, searched for the secret.
+        let found = try Shell.run(["sh", "-c", "cd '\(h.root.path)' && mkdir -p x && tar -xf image.tar -C x && for f in x/blobs/sha256/*; do (zcat -f \"$f\" | grep -c '\(secret)') ; done | grep -v '^0$' || true"])
+        #expect(found.stdout.isEmpty, "the secret is in a blob")
+        // ...yet the command saw it: as a file and as the variable.
+        let seen = try Shell.check(["sh", "-c", "cd '\(h.root.path)' && for f in x/blobs/sha256/*; do zcat -f \"$f\" | tar -xOf - length env-hash 2>/dev/null; done; true"])
+        let expected = try Shell.check(["sh", "-c", "printf %s '\(secret)' | md5sum"])
+        #expect(seen.contains("\(secret.count)\n\(secret.count)\n"), "\(seen)")
+        #expect(seen.contains(expected.prefix(32)), "\(seen)")
+    }
+
+    @Test func cacheMountsKeepTheirContentsFromOneBuildToTheNext() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            ARG RUN_ID
+            RUN --mount=type=cache,target=/cache,id=counter echo "$RUN_ID" >> /cache/runs && busybox cp /cache/runs /runs
+            """)
+        _ = try rootfs(h, ["--build-arg", "RUN_ID=first"])
+        let dest = try rootfs(h, ["--build-arg", "RUN_ID=second"])
+        #expect(FileManager.default.contents(atPath: dest + "/runs") == Data("first\nsecond\n".utf8))
+        #expect(!FileManager.default.fileExists(atPath: dest + "/cache"), "the mount's target is not left in the image")
+    }
+
+    @Test func sshAgentSocketIsForwarded() throws {
+        let work = try TempDirectory("hoist-ssh")
+        let socket = work.path + "/agent.sock"
+        try Shell.check([Paths.python, "-c", "import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])", socket])
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" && echo \"$SSH_AUTH_SOCK\" > /agent\n")
+        let dest = try rootfs(h, ["--ssh", "default=\(socket)"])
+        #expect(FileManager.default.contents(atPath: dest + "/agent") == Data("/run/buildkit/ssh_agent.0\n".utf8))
+    }
+
+    @Test func interruptKillsTheSandboxAndLeavesNoMountAndAConsistentStore() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN echo started && busybox sleep 300\n")
+        let marker = h.root.path + "/out"
+        // hoist in the background; SIGINT once the command has started.
+        let script = """
+            '\(Paths.hoist)' assemble -o type=oci,dest='\(marker).tar' . > '\(marker).log' 2>&1 &
+            pid=$!
+            for i in $(seq 1 100); do grep -q '| started' '\(marker).log' && break; sleep 0.1; done
+            kill -INT $pid; wait $pid; echo "status=$?"
+            """
+        let result = try Shell.run(["bash", "-c", script], environment: h.fixtures.environment(root: h.root.path), directory: h.context.path)
+        #expect(result.stdout.contains("status=130"), "\(result.stdout) \(result.stderr)")
+        let sleeping = try Shell.run(["pgrep", "-f", "busybox sleep 300"])
+        #expect(sleeping.stdout.isEmpty, "the sandboxed command survived: \(sleeping.stdout)")
+        let mounts = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+        #expect(!mounts.contains(h.root.path), "a mount under the store survived")
+        try expectStoreConsistentBlobs(h.root.path)
+    }
+}
+
+/// Every blob in the store hashes to its own name (temp files of an interrupted build may remain).
+private func expectStoreConsistentBlobs(_ root: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let blobs = root + "/blobs/sha256"
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: blobs)) ?? [] {
+        let sum = try Shell.check(["sha256sum", blobs + "/" + name])
+        #expect(sum.hasPrefix(name + " "), "blob \(name) is corrupt", sourceLocation: sourceLocation)
+    }
 }

@@ -3,6 +3,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/// A mount made inside the sandbox's root before the command starts: a bind of `source` (a host
+/// path), or a filesystem of type `fstype` (tmpfs) with `data` as its options.
+struct hoist_mount {
+    const char *source;
+    const char *target;   /* relative to the root, made beforehand (never a symlink) */
+    const char *fstype;   /* NULL for a bind mount */
+    const char *data;
+    int readonly;
+};
+
 /// One command to run in a new mount, PID, UTS and IPC namespace (and network namespace when
 /// `new_network`), with `rootfs` as its root. Everything between fork and exec is in C: Swift's
 /// runtime is not safe to run in a forked child.
@@ -21,6 +31,8 @@ struct hoist_sandbox {
     gid_t gid;
     const gid_t *groups;
     size_t ngroups;
+    const struct hoist_mount *mounts;
+    size_t nmounts;
     int new_network;
     int stdout_fd;
     int stderr_fd;

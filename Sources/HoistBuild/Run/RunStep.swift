@@ -23,23 +23,26 @@ struct RunStep {
     ]
     private static let keptMountPoints: Set<String> = ["proc", "dev", "sys"]
 
-    func run(argv: [String], environment: [String], network: Sandbox.Network, state: StageState,
-             createdBy: String, location: SourceLocation) async throws -> LayerRef {
-        let registry = sources.registry
-        var lowers: [String] = []
-        for layer in state.layers {
-            lowers.append(try await snapshotter.snapshot(layer.diffID) {
-                try await layer.localize(using: registry)
-                return registry.store.path(for: layer.descriptor.digest)
-            })
-        }
+    func run(argv: [String], environment: [String], network: Sandbox.Network, mounts: [(target: String, mount: RunMount)] = [],
+             state: StageState, createdBy: String, location: SourceLocation) async throws -> LayerRef {
+        let lowers = try await snapshots(of: state.layers)
         let scratch = store.root.appendingPathComponent("ingest/run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let rootfs = try RootFilesystem(lowers: lowers, scratch: scratch)
         var unmounted = false
         defer { if !unmounted { rootfs.unmount() } }
 
-        let created = try prepareMountPoints(rootfs.merged, location: location).subtracting(RunStep.keptMountPoints)
+        var created = try prepareMountPoints(rootfs.merged, location: location).subtracting(RunStep.keptMountPoints)
+        let maker = MountMaker(merged: rootfs.merged, scratch: scratch, cacheRoot: store.root.appendingPathComponent("cache").path)
+        defer { maker.release() }
+        let sandboxMounts: [Sandbox.Mount]
+        do {
+            sandboxMounts = try await maker.make(mounts) { layers in try await snapshots(of: layers) }
+        } catch let error as BuildError {
+            if case let .context(message) = error { throw BuildError.at(location, "RUN --mount: \(message)") }
+            throw error
+        }
+        created.formUnion(maker.created)
         let user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
@@ -50,6 +53,7 @@ struct RunStep {
         sandbox.gid = user.gid
         sandbox.groups = user.groups
         sandbox.network = network
+        sandbox.mounts = sandboxMounts
         sandbox.hostsFile = try hostFile(scratch, "hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
         sandbox.hostnameFile = try hostFile(scratch, "hostname", "buildkitsandbox\n")
         let resolv = network == .none ? "" : ((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
@@ -60,6 +64,7 @@ struct RunStep {
         let outcome = try await sandbox.run { line in log("  | " + line) }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         rootfs.unmount()
+        maker.release()
         unmounted = true
         guard outcome.status == 0 else {
             let tail = outcome.tail.suffix(10).map { "  | " + $0 }.joined(separator: "\n")
@@ -81,6 +86,19 @@ struct RunStep {
         }
         try? await snapshotter.adopt(rootfs.upper, as: built.diffID)
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
+    }
+
+    /// The snapshot directories of `layers`, bottom first, unpacking any not yet unpacked.
+    private func snapshots(of layers: [LayerRef]) async throws -> [String] {
+        let registry = sources.registry
+        var result: [String] = []
+        for layer in layers {
+            result.append(try await snapshotter.snapshot(layer.diffID) {
+                try await layer.localize(using: registry)
+                return registry.store.path(for: layer.descriptor.digest)
+            })
+        }
+        return result
     }
 
     /// Makes the mount points the image lacks (through ContainedTree, so an image's symlinked /etc
