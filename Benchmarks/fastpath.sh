@@ -10,17 +10,7 @@
 set -euo pipefail
 RUNS=${1:-3}
 BASE_MB=${BASE_MB:-64}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
-PEERS=$HERE/../shared/peers/up.sh
-"$PEERS" >&2
-source <("$PEERS" --env)
-REG=$PEER_REGISTRY
-W=$(mktemp -d /tmp/hoist-bench-XXXXXX)
-trap 'rm -rf "$W"' EXIT
-
-echo "bench: building hoist (release)" >&2
-(cd "$HERE" && swift build -c release --product hoist >&2)
-HOIST=$HERE/.build/release/hoist
+source "$(dirname "$0")/lib.sh"
 
 echo "bench: base images into $REG" >&2
 "$HERE/Testdata/make-fixtures.sh" "$REG" "$W/fixtures" >&2
@@ -51,7 +41,6 @@ echo "changed 0" > "$W/ctx-b/data/changing.txt"
 printf 'FROM debian:bookworm\nCOPY data /srv/data\nCMD ["ls", "/srv/data"]\n' > "$W/ctx-b/Dockerfile"
 INPUT_B=$(du -sb "$W/ctx-b/data" | cut -f1)
 
-now() { date +%s.%N; }
 # build TOOL SCENARIO TAG: one build + push; hoist's and buildah's peak RSS go to $W/rss.
 build() {
   local tool=$1 s=$2 tag=$REG/bench/$1-$2:$3 ctx=$W/ctx-$2
@@ -66,14 +55,10 @@ build() {
 }
 reset() {
   rm -rf "$W/state/$1-$2"
-  if [ "$1" = buildkit ]; then
-    "$PEER_DOCKER" builder prune -af >/dev/null 2>&1 || true
-    "$PEER_DOCKER" image rm -f bigbase:latest nginx:latest debian:bookworm >/dev/null 2>&1 || true
-  fi
+  if [ "$1" = buildkit ]; then buildkit_reset bigbase:latest nginx:latest debian:bookworm; fi
 }
 change() { echo "changed $RANDOM$RANDOM" > "$W/ctx-$1/$([ "$1" = a ] && echo app.txt || echo data/changing.txt)"; }
 timed() { local t0 t1; t0=$(now); build "$@"; t1=$(now); echo "$t1 - $t0" | bc; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 declare -A T
 for s in a b; do
