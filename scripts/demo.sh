@@ -29,3 +29,12 @@ echo "== what the image says when run: cat /app.txt"
 skopeo copy -q oci-archive:demo-out/app.tar "oci:$STATE/read:app"
 umoci unpack --image "$STATE/read:app" "$STATE/bundle" >/dev/null
 cat "$STATE/bundle/rootfs/app.txt"
+
+# RUN, only where needed: the builder pattern (Testdata/builder). The Go toolchain stage is Debian 12
+# with golang-go (made once with mmdebstrap, then cached); only the two RUN stages get a sandbox.
+echo "== builder pattern: Testdata/builder/Dockerfile"; cat Testdata/builder/Dockerfile
+Testdata/builder/make-images.sh "127.0.0.1:$PORT" >&2
+echo "== hoist assemble -t 127.0.0.1:$PORT/demo/href-counter:1 --push -o type=local,dest=$STATE/href-rootfs Testdata/builder"
+"$HOIST" assemble -t "127.0.0.1:$PORT/demo/href-counter:1" --push --output "type=local,dest=$STATE/href-rootfs" Testdata/builder
+echo "== the app, run inside the image it was built into (chroot $STATE/href-rootfs /root/app)"
+echo '<a href="/docs">docs</a> <a href="https://example.com">out</a>' | chroot "$STATE/href-rootfs" /root/app
