@@ -42,10 +42,16 @@ actor ImageSources {
     nonisolated func view(over layers: [LayerRef]) -> FilesystemView {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
-            FilesystemView.Layer(descriptor: layer.descriptor) {
+            FilesystemView.Layer(descriptor: layer.descriptor, blobPath: {
                 try await layer.localize(using: registry)
                 return registry.store.path(for: layer.descriptor.digest)
-            }
+            }, indexSource: {
+                if case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
+                    return (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
+                }
+                try await layer.localize(using: registry)
+                return (registry.store.path(for: layer.descriptor.digest), false)
+            })
         }, cache: indexCache)
     }
 }

@@ -6,7 +6,8 @@ import HoistOCI
 import HoistSandbox
 
 /// Applies one stage's instructions to its state. Config instructions edit the config and history;
-/// COPY writes one layer. Nothing here materialises a root filesystem.
+/// COPY, ADD and WORKDIR write one layer each from the stage's layers, without a root filesystem;
+/// RUN (StageExecutor+Run) is the only instruction that mounts one.
 struct StageExecutor {
     let graph: BuildGraph
     let built: [Int: StageState]
@@ -158,16 +159,8 @@ struct StageExecutor {
             state.config.rootfs.diffIDs.append(layer.diffID)
             emptyLayer = false
         case let .run(run):
-            let (argv, network) = try runCommand(run, state: state, location: location)
-            let (mounts, mountEnvironment) = try await runMounts(run.mounts, state: state, stage: stage, location: location)
-            // Build args in scope reach the command as environment variables, as in BuildKit.
-            let imageEnv = state.containerConfig.env ?? []
-            let args = variables.args.filter { key, _ in !imageEnv.contains { $0.hasPrefix(key + "=") } }.sorted { $0.key < $1.key }
-            let argText = args.isEmpty ? "" : "|\(args.count) " + args.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " "
-            createdBy = "RUN " + argText + argv.joined(separator: " ") + " # buildkit"
-            let step = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
-            let layer = try await step.run(argv: argv, environment: imageEnv + args.map { "\($0.key)=\($0.value)" } + mountEnvironment,
-                                           network: network, mounts: mounts, state: state, createdBy: createdBy!, location: location)
+            let (layer, text) = try await runStep(run, stage: stage, state: state, variables: variables, location: location)
+            createdBy = text
             state.layers.append(layer)
             state.config.rootfs.diffIDs.append(layer.diffID)
             emptyLayer = false
@@ -181,104 +174,8 @@ struct StageExecutor {
         state.config.history = history
     }
 
-    /// RUN's argv and network. `RUN <<EOF` (a heredoc as the whole command) runs the script with the
-    /// SHELL; what the sandbox does not offer yet is refused with the line, never ignored.
-    private func runCommand(_ run: RunInstruction, state: StageState, location: SourceLocation) throws -> ([String], Sandbox.Network) {
-        if run.security == "insecure", !allowInsecure {
-            throw BuildError.at(location, "RUN --security=insecure needs --allow security.insecure, which hoist does not grant")
-        }
-        let network: Sandbox.Network
-        switch run.network ?? "default" {
-        case "default", "host": network = .host
-        case "none": network = .none
-        case let other: throw BuildError.at(location, "RUN --network=\(other): use default, none or host")
-        }
-        var argv = argv(run.command, state)
-        if case let .shell(text) = run.command, let heredoc = run.heredocs.first {
-            guard run.heredocs.count == 1, Heredoc.name(ofMarker: text.trimmingCharacters(in: .whitespaces)) == heredoc.name else {
-                throw BuildError.at(location, "RUN with heredocs given to a command is not supported yet; write RUN <<EOF … EOF")
-            }
-            argv = (state.containerConfig.shell ?? ["/bin/sh", "-c"]) + [heredoc.content]
-        }
-        return (argv, network)
-    }
-
-    /// RUN's `--mount`s resolved to their content, with the environment they add (SSH_AUTH_SOCK,
-    /// a secret's `env=`). Targets are relative to WORKDIR as in BuildKit.
-    private func runMounts(_ specs: [MountSpec], state: StageState, stage: Stage,
-                           location: SourceLocation) async throws -> ([(target: String, mount: RunMount)], [String]) {
-        var mounts: [(target: String, mount: RunMount)] = []
-        var environment: [String] = []
-        func absolute(_ target: String) -> String { target.hasPrefix("/") ? target : state.workingDirectory + "/" + target }
-        for spec in specs {
-            let what = "RUN --mount=type=\(spec.type.rawValue)"
-            switch spec.type {
-            case .cache:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
-                if spec.from != nil { throw BuildError.at(location, "\(what),from=…: seeding a cache from a stage is not supported yet") }
-                mounts.append((absolute(target), .cache(id: spec.id ?? absolute(target), sharing: spec.sharing, mode: spec.mode ?? 0o755,
-                                                         uid: spec.uid ?? 0, gid: spec.gid ?? 0)))
-            case .bind:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
-                let source = spec.source ?? "/"
-                let readOnly = spec.readOnly ?? true
-                if let from = spec.from, case let .directory(path)? = namedContext(from, stage: stage, location: location) {
-                    mounts.append((absolute(target), .hostPath(try contextPath(source, root: path, location: location), readOnly: readOnly)))
-                } else if let from = spec.from {
-                    let (layers, _) = try await fromLayers(from, stage: stage, location: location)
-                    mounts.append((absolute(target), .layers(layers, source: source, readOnly: readOnly)))
-                } else {
-                    mounts.append((absolute(target), .hostPath(try contextPath(source, root: context.root, location: location), readOnly: readOnly)))
-                }
-            case .tmpfs:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
-                mounts.append((absolute(target), .tmpfs(size: spec.size)))
-            case .secret:
-                let id = spec.id ?? spec.target.map { ($0 as NSString).lastPathComponent } ?? ""
-                guard !id.isEmpty else { throw BuildError.at(location, "\(what): id= or target= is required") }
-                guard let source = secrets[id] else {
-                    if spec.required { throw BuildError.at(location, "\(what),id=\(id): no such secret was given (--secret id=\(id),src=FILE)") }
-                    continue
-                }
-                let bytes: [UInt8]
-                do { bytes = try source.read() } catch { throw BuildError.at(location, "\(what),id=\(id): \(error)") }
-                if let variable = spec.env {
-                    environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))")
-                    if spec.target == nil { continue }
-                }
-                mounts.append((absolute(spec.target ?? "/run/secrets/\(id)"),
-                               .secret(id: id, bytes: bytes, mode: spec.mode ?? 0o400, uid: spec.uid ?? 0, gid: spec.gid ?? 0)))
-            case .ssh:
-                guard let socket = sshAgent else {
-                    if spec.required { throw BuildError.at(location, "\(what): no ssh agent was given (--ssh default)") }
-                    continue
-                }
-                let target = absolute(spec.target ?? "/run/buildkit/ssh_agent.\(mounts.count)")
-                mounts.append((target, .ssh(socket: socket)))
-                environment.append("SSH_AUTH_SOCK=\(target)")
-            }
-        }
-        return (mounts, environment)
-    }
-
-    /// A bind mount's source inside a directory (the context), never outside it.
-    private func contextPath(_ source: String, root: String, location: SourceLocation) throws -> String {
-        guard let realRoot = realpath(root, nil) else { throw BuildError.at(location, "RUN --mount: \(root) cannot be read") }
-        defer { free(realRoot) }
-        let base = String(cString: realRoot)
-        guard let real = realpath(base + "/" + TarHeader.normalize(source), nil) else {
-            throw BuildError.at(location, "RUN --mount=type=bind,source=\(source): not found in the build context")
-        }
-        defer { free(real) }
-        let path = String(cString: real)
-        guard path == base || path.hasPrefix(base + "/") else {
-            throw BuildError.at(location, "RUN --mount=type=bind,source=\(source) is outside the build context")
-        }
-        return path
-    }
-
     /// Exec form as is; shell form wrapped in the stage's SHELL (default `/bin/sh -c`).
-    private func argv(_ command: HoistDockerfile.CommandLine, _ state: StageState) -> [String] {
+    func argv(_ command: HoistDockerfile.CommandLine, _ state: StageState) -> [String] {
         switch command {
         case let .exec(list): list
         case let .shell(text): (state.containerConfig.shell ?? ["/bin/sh", "-c"]) + [text]
@@ -310,7 +207,7 @@ struct StageExecutor {
         }
     }
 
-    /// COPY, and ADD of local sources (`unpackArchives`: local tar archives are unpacked into the destination).
+    /// COPY, and ADD (`add`): local tar archives unpacked, URLs downloaded, git repositories cloned.
     private func runCopy(_ copy: CopyInstruction, keyword: String, state: StageState, environment env: [String: String], stage: Stage,
                          location: SourceLocation, add: AddInstruction? = nil) async throws -> (LayerRef, String) {
         let words = ShellWords(escape: graph.escape)
@@ -493,7 +390,7 @@ struct StageExecutor {
     }
 
     /// The `--build-context` that `--from=name` refers to, if any.
-    private func namedContext(_ name: String, stage: Stage, location: SourceLocation) -> NamedContext? {
+    func namedContext(_ name: String, stage: Stage, location: SourceLocation) -> NamedContext? {
         guard case .named = try? BuildGraph.source(name, from: stage.index, in: graph.stages, location: location, contexts: graph.namedContexts) else { return nil }
         return namedContexts[name] ?? namedContexts[name.lowercased()]
     }

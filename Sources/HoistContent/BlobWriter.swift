@@ -69,6 +69,26 @@ public final class BlobWriter: @unchecked Sendable {
         return digest
     }
 
+    /// Verifies digest and size (when given) and hands back the temp file instead of storing it,
+    /// without an fsync: for bytes read once (a layer's headers, for its index) and then deleted by
+    /// the caller. Nothing enters the store.
+    public func verifiedTemporaryFile(expected: Digest, size: Int64?, source: String = "blob") throws -> String {
+        precondition(!finished, "BlobWriter committed twice")
+        finished = true
+        close(fd)
+        fd = -1
+        let digest = hasher.finalize()
+        if let size, size != hasher.count {
+            unlink(tempPath)
+            throw ContentError.sizeMismatch(expected: size, actual: hasher.count, source: source)
+        }
+        if expected != digest {
+            unlink(tempPath)
+            throw ContentError.digestMismatch(expected: expected, actual: digest, source: source)
+        }
+        return tempPath
+    }
+
     /// Drops the temp file; nothing becomes visible.
     public func abort() {
         guard !finished else { return }

@@ -8,11 +8,17 @@ public actor FilesystemView {
     /// Where a layer's blob comes from: the build supplies this (local store or registry).
     public struct Layer: Sendable {
         public var descriptor: Descriptor
+        /// The blob in the store (fetched into it if needed), for bodies that COPY reads.
         public var blobPath: @Sendable () async throws -> String
+        /// The blob for reading its headers once: a temp file (`temporary`, deleted after use)
+        /// when it is not in the store, so indexing a base layer never stores it.
+        public var indexSource: @Sendable () async throws -> (path: String, temporary: Bool)
 
-        public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String) {
+        public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String,
+                    indexSource: (@Sendable () async throws -> (path: String, temporary: Bool))? = nil) {
             self.descriptor = descriptor
             self.blobPath = blobPath
+            self.indexSource = indexSource ?? { (try await blobPath(), false) }
         }
     }
 
@@ -38,7 +44,7 @@ public actor FilesystemView {
 
     private func index(_ i: Int) async throws -> LayerIndex {
         consulted.insert(i)
-        return try await cache.index(for: layers[i].descriptor.digest, blobPath: layers[i].blobPath)
+        return try await cache.index(for: layers[i].descriptor.digest, source: layers[i].indexSource)
     }
 
     /// The entry at exactly `path` (no symlinks followed), or nil if absent or deleted.

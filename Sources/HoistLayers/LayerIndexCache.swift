@@ -13,14 +13,15 @@ public actor LayerIndexCache {
         self.directory = directory
     }
 
-    func index(for digest: Digest, blobPath: @Sendable () async throws -> String) async throws -> LayerIndex {
+    func index(for digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
         let file = directory.map { "\($0)/v1/\(digest.algorithm)-\(digest.encoded).json" }
         if let file, let data = FileManager.default.contents(atPath: file), let stored = try? JSONDecoder().decode(LayerIndex.self, from: data) {
             indexes[digest] = stored
             return stored
         }
-        let path = try await blobPath()
+        let (path, temporary) = try await source()
+        defer { if temporary { unlink(path) } }
         let index = try await Blocking.run { try LayerIndex(reading: path) }
         indexes[digest] = index
         if let file { save(index, to: file) }

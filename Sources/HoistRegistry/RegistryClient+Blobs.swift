@@ -17,6 +17,21 @@ extension RegistryClient {
     /// blob matching digest and size is ever kept.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
+        _ = try await download(descriptor, from: endpoint) { writer, source in
+            try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
+        }
+    }
+
+    /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base
+    /// layer's headers, for its index), where storing would cost an fsync and disk for nothing.
+    public func fetchBlobToTemporaryFile(_ descriptor: Descriptor, from endpoint: Endpoint) async throws -> String {
+        try await download(descriptor, from: endpoint) { writer, source in
+            try writer.verifiedTemporaryFile(expected: descriptor.digest, size: descriptor.size, source: source)
+        }
+    }
+
+    private func download(_ descriptor: Descriptor, from endpoint: Endpoint,
+                          finish: (BlobWriter, String) throws -> String) async throws -> String {
         let source = "\(endpoint)@\(descriptor.digest)"
         var mismatches = 0
         while true {
@@ -49,8 +64,7 @@ extension RegistryClient {
                 }
             }
             do {
-                _ = try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source)
-                return
+                return try finish(writer, source)
             } catch let error as ContentError {
                 mismatches += 1
                 if mismatches < 2 { continue }

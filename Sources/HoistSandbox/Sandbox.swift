@@ -97,7 +97,7 @@ public struct Sandbox: Sendable {
         close(fds[1])
         let tail = reader.finish()
         guard status >= 0 else {
-            let message = String(cString: error)
+            let message = String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if message.contains("unshare"), geteuid() != 0 { throw SandboxError.notRoot }
             throw SandboxError.setup(message)
         }

@@ -74,21 +74,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dest + "/etc/hosts"), "files the sandbox provided are not in the image")
     }
 
-    @Test func sandboxSeesNeitherHostFilesNorHostProcessesNorTheNetworkWithNone() throws {
+    @Test func runCannotSeeOrChangeHostFilesOutsideItsRoot() throws {
         let marker = "/tmp/hoist-host-marker-\(UInt32.random(in: 0...UInt32.max))"
         FileManager.default.createFile(atPath: marker, contents: Data("host\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: marker) }
+        let written = "/hoist-sandbox-wrote-\(UInt32.random(in: 0...UInt32.max))"
         let h = try CLIHarness(dockerfile: """
             FROM busybox
-            RUN ls /proc | grep -c '^[0-9]' > /pids; ls /tmp > /tmpfiles; echo x > /written
-            RUN --network=none cat /proc/net/dev > /netdev
+            RUN busybox ls /tmp > /tmpfiles; echo x > \(written); busybox ls / > /rootfiles
             """)
         let dest = try rootfs(h)
-        let pids = String(decoding: FileManager.default.contents(atPath: dest + "/pids") ?? Data(), as: UTF8.self)
-        #expect(Int(pids.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99 <= 4, "only the command's own processes: \(pids)")
         let tmp = String(decoding: FileManager.default.contents(atPath: dest + "/tmpfiles") ?? Data(), as: UTF8.self)
-        #expect(!tmp.contains("hoist-host-marker"), "the host's /tmp is not visible: \(tmp)")
-        #expect(!FileManager.default.fileExists(atPath: "/written"), "nothing was written to the host's root")
+        #expect(!tmp.contains("hoist-host-marker"), "the host's /tmp is visible: \(tmp)")
+        let root = String(decoding: FileManager.default.contents(atPath: dest + "/rootfiles") ?? Data(), as: UTF8.self)
+        #expect(!root.contains("work") && !root.contains("opt\n"), "the host's / is visible: \(root)")
+        #expect(!FileManager.default.fileExists(atPath: written), "the command wrote to the host's root")
+        #expect(FileManager.default.fileExists(atPath: dest + written), "the write went into the image")
+    }
+
+    @Test func runCannotSeeHostProcesses() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN busybox ls /proc | busybox grep -c '^[0-9]' > /pids\n")
+        let dest = try rootfs(h)
+        let pids = String(decoding: FileManager.default.contents(atPath: dest + "/pids") ?? Data(), as: UTF8.self)
+        #expect((Int(pids.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 99) <= 4, "only the command's own processes: \(pids)")
+    }
+
+    @Test func networkNoneLeavesOnlyLoopback() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN --network=none cat /proc/net/dev > /netdev\n")
+        let dest = try rootfs(h)
         let netdev = String(decoding: FileManager.default.contents(atPath: dest + "/netdev") ?? Data(), as: UTF8.self)
         let interfaces = netdev.split(separator: "\n").dropFirst(2).map { $0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces) }
         #expect(interfaces == ["lo"], "--network=none has only loopback: \(interfaces)")
