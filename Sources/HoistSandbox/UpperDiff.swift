@@ -40,7 +40,7 @@ public enum UpperDiff {
                 let whiteout = parent.isEmpty ? ".wh." + name : parent + "/.wh." + name
                 entries.append(LayerEntry(path: whiteout, kind: .file(source: "/dev/null", size: 0), mode: 0o644, mtime: mtime))
             case S_IFDIR:
-                entries.append(LayerEntry(path: rel, kind: .directory, mode: mode, uid: uid, gid: gid, mtime: mtime, xattrs: xattrs(path)))
+                entries.append(LayerEntry(path: rel, kind: .directory, mode: mode, uid: uid, gid: gid, mtime: mtime, xattrs: Xattrs.read(path)))
                 if isOpaque(path) {
                     entries.append(LayerEntry(path: rel + "/.wh..wh..opq", kind: .file(source: "/dev/null", size: 0), mode: 0o644, mtime: mtime))
                 }
@@ -48,7 +48,7 @@ public enum UpperDiff {
             case S_IFREG:
                 if st.st_nlink > 1 { linked[FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)), default: []].append(entries.count) }
                 entries.append(LayerEntry(path: rel, kind: .file(source: path, size: Int64(st.st_size)), mode: mode, uid: uid, gid: gid,
-                                          mtime: mtime, xattrs: xattrs(path)))
+                                          mtime: mtime, xattrs: Xattrs.read(path)))
             case S_IFLNK:
                 var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                 let n = readlink(path, &buffer, buffer.count - 1)
@@ -65,24 +65,5 @@ public enum UpperDiff {
         var value = [UInt8](repeating: 0, count: 4)
         let n = lgetxattr(path, "trusted.overlay.opaque", &value, value.count)
         return n == 1 && value[0] == UInt8(ascii: "y")
-    }
-
-    /// The xattrs a layer keeps: overlayfs's own and SELinux labels are the build machine's.
-    private static func xattrs(_ path: String) -> [String: [UInt8]] {
-        let size = llistxattr(path, nil, 0)
-        guard size > 0 else { return [:] }
-        var names = [CChar](repeating: 0, count: size)
-        let got = llistxattr(path, &names, size)
-        guard got > 0 else { return [:] }
-        var result: [String: [UInt8]] = [:]
-        for raw in names[0..<got].split(separator: 0) {
-            let name = String(decoding: raw.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard !name.hasPrefix("trusted.overlay."), name != "security.selinux" else { continue }
-            let length = lgetxattr(path, name, nil, 0)
-            guard length >= 0 else { continue }
-            var value = [UInt8](repeating: 0, count: length)
-            if lgetxattr(path, name, &value, length) == length { result[name] = value }
-        }
-        return result
     }
 }

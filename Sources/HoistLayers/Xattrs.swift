@@ -1,0 +1,30 @@
+import CSystem
+import Foundation
+
+/// A file's extended attributes, as layers keep them (file capabilities such as
+/// `security.capability` above all). SELinux labels and overlayfs's own attributes describe the
+/// build machine, not the image, and are left out. Used for COPY from the context and for the
+/// upper directory of a RUN.
+public enum Xattrs {
+    static func kept(_ name: String) -> Bool { name != "security.selinux" && !name.hasPrefix("trusted.overlay.") }
+
+    /// The kept attributes of `path` (not following a symlink); none on a filesystem without them.
+    public static func read(_ path: String) -> [String: [UInt8]] {
+        let size = llistxattr(path, nil, 0)
+        guard size > 0 else { return [:] }
+        var names = [CChar](repeating: 0, count: size)
+        let got = llistxattr(path, &names, size)
+        guard got > 0 else { return [:] }
+        var result: [String: [UInt8]] = [:]
+        for raw in names[0..<got].split(separator: 0) {
+            let name = String(decoding: raw.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard kept(name) else { continue }
+            let length = lgetxattr(path, name, nil, 0)
+            guard length >= 0 else { continue }  // removed meanwhile
+            var value = [UInt8](repeating: 0, count: length)
+            let n = lgetxattr(path, name, &value, length)
+            if n >= 0 { result[name] = Array(value[0..<n]) }
+        }
+        return result
+    }
+}
