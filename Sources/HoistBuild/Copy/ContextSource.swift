@@ -1,5 +1,6 @@
 import Foundation
 import HoistDockerfile
+import HoistLayers
 
 /// COPY sources from the build context directory. Nothing outside the context is ever read:
 /// `..` that climbs out and symlinks that resolve outside are refused.
