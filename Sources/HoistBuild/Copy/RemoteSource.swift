@@ -120,37 +120,3 @@ private final class FileSink: BodySink, @unchecked Sendable {
 
     func close() throws { try handle.close() }
 }
-
-/// RFC 7231 dates (`Sun, 06 Nov 1994 08:49:37 GMT`), as Last-Modified carries them.
-enum HTTPDate {
-    static func parse(_ text: String) -> Int? {
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
-        }
-        return nil
-    }
-}
-
-enum RemoteSourceError: Error, CustomStringConvertible {
-    case fetch(String, String)
-    case badChecksum(String, String)
-    case checksumMismatch(String, expected: Digest, got: Digest)
-    case checksumOnGit(String)
-    case gitMissing(String)
-    case git(String, String, String)
-
-    var description: String {
-        switch self {
-        case let .fetch(url, why): "ADD \(url): cannot download it: \(why)"
-        case let .badChecksum(text, why): "ADD --checksum=\(text): \(why)"
-        case let .checksumMismatch(url, expected, got): "ADD \(url): the download's digest is \(got), but --checksum expects \(expected)"
-        case let .checksumOnGit(url): "ADD --checksum=… \(url): --checksum applies to HTTP downloads, not to git repositories"
-        case let .gitMissing(url): "ADD \(url): this is a git repository and the git command is not installed (apt-get install git)"
-        case let .git(url, step, output): "ADD \(url): git \(step) failed: \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
-        }
-    }
-}
