@@ -41,6 +41,10 @@ fi
 # The arm64 half of the two-platform fixture: Debian's own arm64 busybox-static.
 "$(dirname "$0")/../Testdata/fetch-arm64-busybox.sh" "$CACHE" 2>/dev/null \
   || echo "setup: could not fetch the arm64 busybox; the multi-platform tests will say so" >&2
+# The builder pattern's Go toolchain image (Debian 12 + golang-go), made once with mmdebstrap from the
+# Debian mirror here, so that the tests themselves only ever talk to loopback.
+HOIST_TESTDATA_CACHE=$CACHE "$(dirname "$0")/../Testdata/make-debian-image.sh" --rootfs-only golang-go >&2 \
+  || echo "setup: could not make the Debian+golang-go rootfs; the builder-pattern test will try again" >&2
 echo "export HOIST_PYTHON=$python HOIST_ARM64_BUSYBOX=$CACHE/busybox-arm64"
 [ -d /opt/swift/usr/bin ] && echo "export PATH=/opt/swift/usr/bin:\$PATH"
 exit 0
