@@ -20,8 +20,8 @@ extension StageExecutor {
         return (layer, createdBy)
     }
 
-    /// RUN's argv and network. `RUN <<EOF` (a heredoc as the whole command) runs the script with the
-    /// SHELL; what the sandbox does not offer yet is refused with the line, never ignored.
+    /// RUN's argv and network. `RUN <<EOF` runs the heredoc as the script; `RUN cmd <<EOF` gives the
+    /// shell the line with its heredocs. What the sandbox does not offer is refused with the line.
     private func runCommand(_ run: RunInstruction, state: StageState, location: SourceLocation) throws -> ([String], Sandbox.Network) {
         if run.security == "insecure", !allowInsecure {
             throw BuildError.at(location, "RUN --security=insecure needs --allow security.insecure")
@@ -34,10 +34,14 @@ extension StageExecutor {
         }
         var argv = argv(run.command, state)
         if case let .shell(text) = run.command, let heredoc = run.heredocs.first {
-            guard run.heredocs.count == 1, Heredoc.name(ofMarker: text.trimmingCharacters(in: .whitespaces)) == heredoc.name else {
-                throw BuildError.at(location, "RUN with heredocs given to a command is not supported yet; write RUN <<EOF … EOF")
+            let shell = state.containerConfig.shell ?? ["/bin/sh", "-c"]
+            if run.heredocs.count == 1, Heredoc.name(ofMarker: text.trimmingCharacters(in: .whitespaces)) == heredoc.name {
+                // `RUN <<EOF`: the heredoc is the script.
+                argv = shell + [heredoc.content]
+            } else {
+                // `RUN cmd <<EOF`: the shell gets the line and its heredocs, as BuildKit hands them over.
+                argv = shell + [text + "\n" + run.heredocs.map { $0.content + $0.name }.joined(separator: "\n")]
             }
-            argv = (state.containerConfig.shell ?? ["/bin/sh", "-c"]) + [heredoc.content]
         }
         return (argv, network)
     }
