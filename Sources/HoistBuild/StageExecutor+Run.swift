@@ -58,9 +58,12 @@ extension StageExecutor {
             switch spec.type {
             case .cache:
                 guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
-                if spec.from != nil { throw BuildError.at(location, "\(what),from=…: seeding a cache from a stage is not supported yet") }
+                var seed: (layers: [LayerRef], source: String)?
+                if let from = spec.from {
+                    seed = (try await fromLayers(from, stage: stage, location: location).0, spec.source ?? "/")
+                }
                 mounts.append((absolute(target), .cache(id: spec.id ?? absolute(target), sharing: spec.sharing, mode: spec.mode ?? 0o755,
-                                                         uid: spec.uid ?? 0, gid: spec.gid ?? 0)))
+                                                         uid: spec.uid ?? 0, gid: spec.gid ?? 0, seed: seed)))
             case .bind:
                 guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
                 let source = spec.source ?? "/"

@@ -83,7 +83,7 @@ enum RemoteSource {
         steps.append(["-C", directory, "-c", "advice.detachedHead=false", "checkout", "--quiet", ref ?? "HEAD"])
         steps.append(["-C", directory, "submodule", "--quiet", "update", "--init", "--recursive"])
         for args in steps {
-            let (status, output) = try await Blocking.run { try GitCommand.run(git, args) }
+            let (status, output) = try await Blocking.run { try Subprocess.run(git, args) }
             guard status == 0 else { throw RemoteSourceError.git(url, args.contains("checkout") ? "checkout \(ref ?? "HEAD")" : args[args.contains("clone") ? 0 : 2], output) }
         }
         if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }

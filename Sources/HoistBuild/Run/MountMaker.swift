@@ -29,8 +29,17 @@ final class MountMaker {
             guard !relative.isEmpty else { throw BuildError.context("a mount's target cannot be /") }
             if case .layers = mount {} else { try makeTarget(relative, isFile: mount.isFile) }
             switch mount {
-            case let .cache(id, sharing, mode, uid, gid):
-                result.append(.bind(try cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid), at: relative, readOnly: false))
+            case let .cache(id, sharing, mode, uid, gid, seed):
+                let (directory, isNew) = try cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid)
+                if isNew, let seed {
+                    // A new cache starts as a copy of `source` in the stage or image named by from=.
+                    let view = try RootFilesystem(lowers: try await snapshots(seed.layers), scratch: "\(scratch)/seed-\(n)")
+                    defer { view.unmount() }
+                    let source = try contained(seed.source, in: view.merged)
+                    let (status, output) = try Subprocess.run("/bin/cp", ["-a", "--", source + "/.", directory])
+                    guard status == 0 else { throw BuildError.context("cache \(id): cannot copy its seed \(seed.source): \(output)") }
+                }
+                result.append(.bind(directory, at: relative, readOnly: false))
             case let .hostPath(path, readOnly):
                 result.append(.bind(path, at: relative, readOnly: readOnly))
             case let .layers(layers, source, readOnly):
@@ -101,15 +110,17 @@ final class MountMaker {
 
     /// The cache directory for `id`, made on first use; `locked` waits for other builds using it,
     /// `private` takes a fresh directory when another build holds it, `shared` just uses it.
-    private func cacheDirectory(_ id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int) throws -> String {
+    private func cacheDirectory(_ id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int) throws -> (String, Bool) {
         let name = Array(id.utf8).map { String(format: "%02x", $0) }.joined().prefix(120)
         let directory = "\(cacheRoot)/\(name)"
+        var isNew = false
         if !FileManager.default.fileExists(atPath: directory) {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             chown(directory, uid_t(uid), gid_t(gid))
             chmod(directory, mode_t(mode))
+            isNew = true
         }
-        guard sharing != .shared else { return directory }
+        guard sharing != .shared else { return (directory, isNew) }
         let fd = open(directory + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BuildError.context("cache \(id): cannot open its lock") }
         if sharing == .locked {
@@ -120,9 +131,9 @@ final class MountMaker {
             try FileManager.default.createDirectory(atPath: fresh, withIntermediateDirectories: true)
             chown(fresh, uid_t(uid), gid_t(gid))
             chmod(fresh, mode_t(mode))
-            return fresh
+            return (fresh, true)
         }
         locks.append(fd)
-        return directory
+        return (directory, isNew)
     }
 }

@@ -5,7 +5,8 @@ import HoistDockerfile
 /// exists. RunStep turns each into a mount inside the stage's root.
 enum RunMount: Sendable {
     /// `type=cache`: a directory under `$HOIST_ROOT/cache` that outlives builds.
-    case cache(id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int)
+    /// `from`/`source`: layers whose files seed the directory the first time it is made.
+    case cache(id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int, seed: (layers: [LayerRef], source: String)?)
     /// `type=bind` from the context or a directory named context: a host directory or file.
     case hostPath(String, readOnly: Bool)
     /// `type=bind,from=STAGE|IMAGE`: `source` inside those layers.

@@ -1,12 +1,13 @@
 import Foundation
 
-/// Runs the `git` command for ADD of a repository: never prompts, output captured for the error.
-/// posix_spawn and waitpid directly: Foundation's Process can miss the exit of a child whose own
-/// children (git-remote-http) outlive a pipe, and hang a build.
-enum GitCommand {
-    static func run(_ git: String, _ arguments: [String]) throws -> (Int32, String) {
+/// Runs a helper program (`git` for ADD of a repository, `cp` to seed a cache mount) and returns
+/// its exit status and output. posix_spawn and waitpid directly: Foundation's Process can miss the
+/// exit of a child whose own children (git-remote-http) outlive a pipe, and hang a build.
+/// Never prompts (GIT_TERMINAL_PROMPT=0, stdin /dev/null).
+enum Subprocess {
+    static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw BuildError.context("git: cannot create a pipe") }
+        guard pipe(&fds) == 0 else { throw BuildError.context("\(executable): cannot create a pipe") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -23,16 +24,16 @@ enum GitCommand {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var environment = ProcessInfo.processInfo.environment
         environment["GIT_TERMINAL_PROMPT"] = "0"
-        let argv = [git] + arguments
+        let argv = [executable] + arguments
         var cArgs = argv.map { strdup($0) } + [nil]
         var cEnv = environment.map { strdup("\($0)=\($1)") } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, git, &actions, &attributes, &cArgs, &cEnv)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, &cArgs, &cEnv)
         close(fds[1])
         guard rc == 0 else {
             close(fds[0])
-            throw BuildError.context("git: cannot start \(git): \(String(cString: strerror(rc)))")
+            throw BuildError.context("cannot start \(executable): \(String(cString: strerror(rc)))")
         }
         var output: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
