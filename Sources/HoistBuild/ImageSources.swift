@@ -43,14 +43,12 @@ actor ImageSources {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
             FilesystemView.Layer(descriptor: layer.descriptor, blobPath: {
-                try await layer.localize(using: registry)
-                return registry.store.path(for: layer.descriptor.digest)
+                try await layer.localPath(using: registry)
             }, indexSource: {
                 if case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
                     return (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
                 }
-                try await layer.localize(using: registry)
-                return (registry.store.path(for: layer.descriptor.digest), false)
+                return (try await layer.localPath(using: registry), false)
             })
         }, cache: indexCache)
     }

@@ -14,9 +14,8 @@ struct LayerRecompressor {
         for layer in layers {
             let current = ImageAssembler.ociMediaType(for: layer.descriptor.mediaType)
             guard current != compression.mediaType else { result.append(layer); continue }
-            try await layer.localize(using: registry)
+            let path = try await layer.localPath(using: registry)
             let store = registry.store
-            let path = store.path(for: layer.descriptor.digest)
             let diffID = layer.diffID
             let built = try await Blocking.run { try LayerBuilder.recompress(blob: path, diffID: diffID, into: store, compression: compression) }
             log("  recompressed \(layer.descriptor.digest.encoded.prefix(12)) (\(current)) as \(built.descriptor.digest.encoded.prefix(12)) (\(compression.mediaType))")

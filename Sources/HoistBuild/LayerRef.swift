@@ -42,4 +42,10 @@ extension LayerRef {
             }
         }
     }
+
+    /// The layer's blob in the local store, localized first: what reads its bytes needs.
+    func localPath(using registry: RegistryClient) async throws -> String {
+        try await localize(using: registry)
+        return registry.store.path(for: descriptor.digest)
+    }
 }

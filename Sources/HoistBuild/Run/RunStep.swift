@@ -93,10 +93,7 @@ struct RunStep {
         let registry = sources.registry
         var result: [String] = []
         for layer in layers {
-            result.append(try await snapshotter.snapshot(layer.diffID) {
-                try await layer.localize(using: registry)
-                return registry.store.path(for: layer.descriptor.digest)
-            })
+            result.append(try await snapshotter.snapshot(layer.diffID) { try await layer.localPath(using: registry) })
         }
         return result
     }

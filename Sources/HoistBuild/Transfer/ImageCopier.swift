@@ -61,8 +61,7 @@ public struct ImageCopier {
         for blob in image.blobs {
             let target = blobs + "/" + blob.descriptor.digest.encoded
             if FileManager.default.fileExists(atPath: target) { continue }
-            try await blob.localize(using: registry)
-            try ImageCopier.install(registry.store.path(for: blob.descriptor.digest), at: target)
+            try ImageCopier.install(try await blob.localPath(using: registry), at: target)
         }
         for manifest in image.children + [image.root] {
             let target = blobs + "/" + manifest.digest.encoded
