@@ -9,20 +9,14 @@ import HoistLayers
 public enum UpperDiff {
     public static func entries(of upper: String, excluded: Set<String> = []) throws -> [LayerEntry] {
         var entries: [LayerEntry] = []
-        var linked: [FileIdentity: [Int]] = [:]
-        try walk(upper, relative: "", excluded: excluded, into: &entries, linked: &linked)
-        // Hard links: the first path in layer (sorted) order carries the bytes, the others link to it.
-        for group in linked.values where group.count > 1 {
-            let sorted = group.sorted { entries[$0].path.utf8.lexicographicallyPrecedes(entries[$1].path.utf8) }
-            for i in sorted.dropFirst() { entries[i].kind = .hardlink(target: entries[sorted[0]].path) }
-        }
+        var identities: [String: FileIdentity] = [:]
+        try walk(upper, relative: "", excluded: excluded, into: &entries, identities: &identities)
+        entries.linkSharedFiles(identities)
         return entries
     }
 
-    private struct FileIdentity: Hashable { var device: UInt64; var inode: UInt64 }
-
     private static func walk(_ directory: String, relative: String, excluded: Set<String>,
-                             into entries: inout [LayerEntry], linked: inout [FileIdentity: [Int]]) throws {
+                             into entries: inout [LayerEntry], identities: inout [String: FileIdentity]) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         for name in names {
             let path = directory + "/" + name
@@ -44,9 +38,9 @@ public enum UpperDiff {
                 if isOpaque(path) {
                     entries.append(LayerEntry(path: rel + "/.wh..wh..opq", kind: .file(source: "/dev/null", size: 0), mode: 0o644, mtime: mtime))
                 }
-                try walk(path, relative: rel, excluded: excluded, into: &entries, linked: &linked)
+                try walk(path, relative: rel, excluded: excluded, into: &entries, identities: &identities)
             case S_IFREG:
-                if st.st_nlink > 1 { linked[FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)), default: []].append(entries.count) }
+                identities[rel] = FileIdentity(linked: st)
                 entries.append(LayerEntry(path: rel, kind: .file(source: path, size: Int64(st.st_size)), mode: mode, uid: uid, gid: gid,
                                           mtime: mtime, xattrs: Xattrs.read(path)))
             case S_IFLNK:

@@ -109,7 +109,7 @@ struct ContextSource {
             throw ContextError.unsupportedType(path)
         }
         var item = CopyItem(relative: relative, kind: kind, mode: UInt32(st.st_mode) & 0o7777, uid: 0, gid: 0, mtime: Int(st.st_mtim.tv_sec))
-        if case .file = kind, st.st_nlink > 1 { item.linkIdentity = FileIdentity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) }
+        item.linkIdentity = FileIdentity(linked: st)
         if case .symlink = kind {} else { item.xattrs = Xattrs.read(path) }
         return item
     }

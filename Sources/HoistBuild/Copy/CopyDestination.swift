@@ -44,7 +44,7 @@ struct CopyDestination {
     /// With `parents`, each source keeps its path below its root under the destination (`--parents`).
     func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int, parents: Bool = false) -> [LayerEntry] {
         var result: [String: LayerEntry] = [:]
-        var linked: [FileIdentity: [String]] = [:]
+        var identities: [String: FileIdentity] = [:]
         func place(_ item: CopyItem, at path: String) {
             guard !path.isEmpty else { return }
             let kind: LayerEntry.Kind
@@ -55,7 +55,7 @@ struct CopyDestination {
             }
             let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
             let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
-            if let identity = item.linkIdentity { linked[identity, default: []].append(path) }
+            if let identity = item.linkIdentity { identities[path] = identity }
             result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
                                       uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
         }
@@ -84,12 +84,10 @@ struct CopyDestination {
                 place(item, at: parents ? join(path, kept) : (isDirectory ? join(path, match.name) : path))
             }
         }
-        // Hard links within one COPY stay hard links: the first path in layer order carries the bytes.
-        for paths in linked.values where Set(paths).count > 1 {
-            let sorted = Set(paths).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for path in sorted.dropFirst() { result[path]?.kind = .hardlink(target: sorted[0]) }
-        }
-        return Array(result.values)
+        // Hard links within one COPY stay hard links.
+        var entries = Array(result.values)
+        entries.linkSharedFiles(identities)
+        return entries
     }
 
     private func join(_ a: String, _ b: String) -> String {

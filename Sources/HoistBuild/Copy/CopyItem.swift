@@ -1,3 +1,5 @@
+import HoistLayers
+
 /// One thing a COPY places, relative to where its source was found, before the destination is applied.
 struct CopyItem: Sendable {
     enum Kind: Sendable {
@@ -17,11 +19,6 @@ struct CopyItem: Sendable {
     /// Device and inode of a context file with more than one link: two items with the same
     /// identity in one COPY are written as a file and a hard link to it, as BuildKit does.
     var linkIdentity: FileIdentity? = nil
-}
-
-struct FileIdentity: Hashable, Sendable {
-    var device: UInt64
-    var inode: UInt64
 }
 
 /// A COPY source after matching: its base name and what it contains.
