@@ -125,6 +125,27 @@ public final class ContainedTree: @unchecked Sendable {
         unlinkat(parent, name, AT_REMOVEDIR)
     }
 
+    /// The bytes of a small file inside the root, read without following a symlink anywhere on
+    /// the way (an image's `/etc/passwd` that links to the host's `/etc/shadow` is not read); nil
+    /// if it is absent, a link, or not a regular file.
+    public func readFile(_ path: String, limit: Int = 4 << 20) -> [UInt8]? {
+        let elements = TarHeader.normalize(path).split(separator: "/").map(String.init)
+        guard let name = elements.last, let parent = try? directory(Array(elements.dropLast()), create: false) else { return nil }
+        defer { if parent != rootFD { close(parent) } }
+        let file = openat(parent, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while data.count < limit {
+            let n = buffer.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        return data
+    }
+
     /// Sets directories' times once everything inside them is written (writing a file changes its
     /// directory's mtime).
     public func settleDirectoryTimes(_ headers: [TarHeader]) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 
 /// USER as a RUN sees it: `name|uid[:group|gid]` resolved against the stage's own /etc/passwd and
 /// /etc/group, with the supplementary groups that list the user, as runc resolves it.
@@ -58,7 +59,7 @@ public struct ResolvedUser: Sendable, Equatable {
     }
 
     private static func table(_ root: String, _ path: String) -> [[String]] {
-        guard let bytes = ContainedFile.read(root: root, path: path) else { return [] }
+        guard let bytes = (try? ContainedTree(root: root))?.readFile(path) else { return [] }
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map {
             $0.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         }
