@@ -107,6 +107,20 @@ import Testing
         #expect(interfaces == ["lo"], "--network=none has only loopback: \(interfaces)")
     }
 
+    @Test func anEtcFileThatIsASymlinkIsLeftAloneNotMountedOver() throws {
+        // Many images link /etc/resolv.conf into /run; the link may dangle at build time.
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            COPY etc/ /etc/
+            RUN echo still runs > /ran
+            """)
+        try FileManager.default.createDirectory(atPath: h.context.path + "/etc", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: h.context.path + "/etc/resolv.conf", withDestinationPath: "../run/systemd/resolve/stub-resolv.conf")
+        let dest = try rootfs(h)
+        #expect(FileManager.default.contents(atPath: dest + "/ran") == Data("still runs\n".utf8))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dest + "/etc/resolv.conf") == "../run/systemd/resolve/stub-resolv.conf")
+    }
+
     @Test func runForAForeignPlatformWithoutEmulationIsRefusedClearly() throws {
         let h = try CLIHarness(dockerfile: "FROM busybox\nRUN true\n")
         guard !FileManager.default.fileExists(atPath: "/proc/sys/fs/binfmt_misc/qemu-aarch64") else { return }

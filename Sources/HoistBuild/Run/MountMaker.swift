@@ -9,7 +9,7 @@ import HoistSandbox
 /// stage lacks are made for the run and reported, so the layer leaves them out (as BuildKit
 /// removes its mount stubs). Everything it mounted or locked is released by `release()`.
 final class MountMaker {
-    private let merged: String
+    let merged: String
     private let scratch: String
     private let cacheRoot: String
     private var locks: [Int32] = []
@@ -78,8 +78,9 @@ final class MountMaker {
 
     deinit { release() }
 
-    /// Makes `relative` (and missing parents) inside the stage, never through a symlink.
-    private func makeTarget(_ relative: String, isFile: Bool) throws {
+    /// Makes `relative` (and missing parents) inside the stage, never through a symlink, and
+    /// records what it made in `created`.
+    func makeTarget(_ relative: String, isFile: Bool) throws {
         let elements = relative.split(separator: "/").map(String.init)
         let tree = try ContainedTree(root: merged)
         for i in elements.indices {

@@ -32,9 +32,9 @@ struct RunStep {
         var unmounted = false
         defer { if !unmounted { rootfs.unmount() } }
 
-        var created = try prepareMountPoints(rootfs.merged, location: location).subtracting(RunStep.keptMountPoints)
         let maker = MountMaker(merged: rootfs.merged, scratch: scratch, cacheRoot: store.root.appendingPathComponent("cache").path)
         defer { maker.release() }
+        let linkedFiles = try prepareMountPoints(maker, location: location)
         let sandboxMounts: [Sandbox.Mount]
         do {
             sandboxMounts = try await maker.make(mounts) { layers in try await snapshots(of: layers) }
@@ -42,7 +42,7 @@ struct RunStep {
             if case let .context(message) = error { throw BuildError.at(location, "RUN --mount: \(message)") }
             throw error
         }
-        created.formUnion(maker.created)
+        let created = Set(maker.created).subtracting(RunStep.keptMountPoints)
         let user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
@@ -54,10 +54,13 @@ struct RunStep {
         sandbox.groups = user.groups
         sandbox.network = network
         sandbox.mounts = sandboxMounts
-        sandbox.hostsFile = try hostFile(scratch, "hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
-        sandbox.hostnameFile = try hostFile(scratch, "hostname", "buildkitsandbox\n")
-        let resolv = network == .none ? "" : ((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
-        sandbox.resolvFile = try hostFile(scratch, "resolv.conf", resolv)
+        // An image's /etc file that is a symlink is left as it is: a bind mount would follow the link.
+        func provided(_ name: String, _ contents: @autoclosure () -> String) throws -> String? {
+            linkedFiles.contains("etc/" + name) ? nil : try hostFile(scratch, name, contents())
+        }
+        sandbox.hostsFile = try provided("hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        sandbox.hostnameFile = try provided("hostname", "buildkitsandbox\n")
+        sandbox.resolvFile = try provided("resolv.conf", network == .none ? "" : ((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""))
 
         let started = ContinuousClock.now
         let log = self.log
@@ -98,27 +101,29 @@ struct RunStep {
         return result
     }
 
-    /// Makes the mount points the image lacks (through ContainedTree, so an image's symlinked /etc
-    /// never points a mount outside the root) and refuses ones that are symlinks. Returns what it made.
-    private func prepareMountPoints(_ merged: String, location: SourceLocation) throws -> Set<String> {
-        let tree = try ContainedTree(root: merged)
-        var created: Set<String> = []
+    /// Makes the mount points the image lacks (through MountMaker, which never writes through a
+    /// symlink and records what it made) and refuses a directory mount point that is a symlink.
+    /// Returns the /etc files that are symlinks, which the sandbox must not mount over.
+    private func prepareMountPoints(_ maker: MountMaker, location: SourceLocation) throws -> Set<String> {
+        var linkedFiles: Set<String> = []
         for (path, isDirectory) in RunStep.mountPoints {
             var st = stat()
-            if lstat(merged + "/" + path, &st) == 0 {
+            if lstat(maker.merged + "/" + path, &st) == 0 {
                 let kind = st.st_mode & S_IFMT
                 if kind == S_IFLNK {
                     if isDirectory { throw BuildError.at(location, "RUN: /\(path) is a symlink in this stage; the sandbox needs a real directory there") }
-                    continue  // an /etc/resolv.conf that is a link is left alone, not mounted over
+                    linkedFiles.insert(path)
+                    continue
                 }
                 if (kind == S_IFDIR) != isDirectory { throw BuildError.at(location, "RUN: /\(path) in this stage is not a \(isDirectory ? "directory" : "file")") }
                 continue
             }
-            let header = TarHeader(path: path, kind: isDirectory ? .directory : .file, mode: isDirectory ? 0o755 : 0o644, uid: 0, gid: 0, size: 0, mtime: 0)
-            if isDirectory { try tree.write(header, body: nil) } else { try tree.writeFile(header) { _ in } }
-            created.insert(path)
+            do { try maker.makeTarget(path, isFile: !isDirectory) } catch let error as BuildError {
+                if case let .context(message) = error { throw BuildError.at(location, "RUN: \(message)") }
+                throw error
+            }
         }
-        return created
+        return linkedFiles
     }
 
     private func hostFile(_ scratch: String, _ name: String, _ contents: String) throws -> String {
