@@ -52,17 +52,10 @@ public final class BlobWriter: @unchecked Sendable {
         precondition(!finished, "BlobWriter committed twice")
         finished = true
         defer { unlink(tempPath) }
-        let digest = hasher.finalize()
-        let written = hasher.count
         guard fsync(fd) == 0 else { let e = errno; close(fd); fd = -1; throw ContentError.io(path: tempPath, operation: "fsync", errno: e) }
         close(fd)
         fd = -1
-        if let size, size != written {
-            throw ContentError.sizeMismatch(expected: size, actual: written, source: source)
-        }
-        if let expected, expected != digest {
-            throw ContentError.digestMismatch(expected: expected, actual: digest, source: source)
-        }
+        let digest = try checked(expected: expected, size: size, source: source)
         if !store.contains(digest) {
             try store.install(temp: tempPath, digest: digest)
         }
@@ -77,16 +70,25 @@ public final class BlobWriter: @unchecked Sendable {
         finished = true
         close(fd)
         fd = -1
-        let digest = hasher.finalize()
-        if let size, size != hasher.count {
+        do {
+            _ = try checked(expected: expected, size: size, source: source)
+        } catch {
             unlink(tempPath)
-            throw ContentError.sizeMismatch(expected: size, actual: hasher.count, source: source)
-        }
-        if expected != digest {
-            unlink(tempPath)
-            throw ContentError.digestMismatch(expected: expected, actual: digest, source: source)
+            throw error
         }
         return tempPath
+    }
+
+    /// The digest of what was written, after checking it and the size against what was expected.
+    private func checked(expected: Digest?, size: Int64?, source: String) throws -> Digest {
+        let digest = hasher.finalize()
+        if let size, size != hasher.count {
+            throw ContentError.sizeMismatch(expected: size, actual: hasher.count, source: source)
+        }
+        if let expected, expected != digest {
+            throw ContentError.digestMismatch(expected: expected, actual: digest, source: source)
+        }
+        return digest
     }
 
     /// Drops the temp file; nothing becomes visible.
