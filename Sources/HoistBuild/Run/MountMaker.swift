@@ -33,9 +33,7 @@ final class MountMaker {
                 let (directory, isNew) = try cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid)
                 if isNew, let seed {
                     // A new cache starts as a copy of `source` in the stage or image named by from=.
-                    let view = try RootFilesystem(lowers: try await snapshots(seed.layers), scratch: "\(scratch)/seed-\(n)")
-                    defer { view.unmount() }
-                    let source = try contained(seed.source, in: view.merged)
+                    let source = try await path(seed.source, in: seed.layers, view: "seed-\(n)", snapshots: snapshots)
                     let (status, output) = try Subprocess.run("/bin/cp", ["-a", "--", source + "/.", directory])
                     guard status == 0 else { throw BuildError.context("cache \(id): cannot copy its seed \(seed.source): \(output)") }
                 }
@@ -43,11 +41,7 @@ final class MountMaker {
             case let .hostPath(path, readOnly):
                 result.append(.bind(path, at: relative, readOnly: readOnly))
             case let .layers(layers, source, readOnly):
-                // The other stage's files as an overlay of their snapshots with a throwaway upper
-                // directory: writable when rw is asked for, and nothing written there is kept.
-                let view = try RootFilesystem(lowers: try await snapshots(layers), scratch: "\(scratch)/from-\(n)")
-                views.append(view)
-                let path = try contained(source, in: view.merged)
+                let path = try await path(source, in: layers, view: "from-\(n)", snapshots: snapshots)
                 try makeTarget(relative, isFile: !FileManager.default.isDirectory(path))
                 result.append(.bind(path, at: relative, readOnly: readOnly))
             case let .tmpfs(size):
@@ -96,6 +90,15 @@ final class MountMaker {
             if last && isFile { try tree.writeFile(header) { _ in } } else { try tree.write(header, body: nil) }
             created.append(path)
         }
+    }
+
+    /// `source` in the files of `layers`: an overlay of their snapshots with a throwaway upper
+    /// directory (writable for `rw`, nothing written there kept), unmounted by `release()`.
+    private func path(_ source: String, in layers: [LayerRef], view name: String,
+                      snapshots: ([LayerRef]) async throws -> [String]) async throws -> String {
+        let view = try RootFilesystem(lowers: try await snapshots(layers), scratch: "\(scratch)/\(name)")
+        views.append(view)
+        return try contained(source, in: view.merged)
     }
 
     /// `source` inside `root` with symlinks resolved, refused if it leaves the root.
