@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,11 +32,27 @@ static void path_in(char *out, size_t size, const char *root, const char *path) 
     snprintf(out, size, "%s/%s", root, path);
 }
 
+/* Makes a bind mount read-only. Flags the source mount already has are kept: in a user namespace
+   the kernel refuses a remount that would drop nosuid, nodev or noexec from a mount it locked. */
+static void remount_readonly(int fd, const char *path, const char *what, unsigned long extra) {
+    struct statvfs st;
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_RDONLY | extra;
+    if (statvfs(path, &st) == 0) {
+        if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+        if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+        if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+        if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+        if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+        if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    }
+    if (mount(NULL, path, NULL, flags, NULL) < 0) fail(fd, what);
+}
+
 static void bind_file(int fd, const char *root, const char *source, const char *target, int readonly) {
     char path[4096];
     path_in(path, sizeof path, root, target);
     if (mount(source, path, NULL, MS_BIND, NULL) < 0) fail(fd, target);
-    if (readonly && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) fail(fd, target);
+    if (readonly) remount_readonly(fd, path, target, MS_NOSUID | MS_NODEV);
 }
 
 static void make_dev(int fd, const char *root) {
@@ -64,6 +81,23 @@ static void make_dev(int fd, const char *root) {
     for (size_t i = 0; i < 4; i++) {
         path_in(path, sizeof path, root, links[i][1]);
         if (symlink(links[i][0], path) < 0) fail(fd, links[i][1]);
+    }
+}
+
+/* Makes `path` (inside the sandbox's /dev tmpfs) and its missing parents: a file, or a directory. */
+static void make_under_dev(int fd, char *path, int is_file) {
+    char *slash = strrchr(path, '/');
+    if (slash) {
+        *slash = 0;
+        if (mkdir(path, 0755) < 0 && errno != EEXIST) fail(fd, path);
+        *slash = '/';
+    }
+    if (is_file) {
+        int f = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        if (f < 0) fail(fd, path);
+        close(f);
+    } else if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+        fail(fd, path);
     }
 }
 
@@ -106,11 +140,17 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     for (size_t i = 0; i < s->nmounts; i++) {
         const struct hoist_mount *m = &s->mounts[i];
         path_in(path, sizeof path, s->rootfs, m->target);
+        /* /dev is the sandbox's own tmpfs, so a mount point there (a heredoc script under
+           /dev/pipes) is made here; it cannot be a symlink planted by the image. */
+        if (strncmp(m->target, "dev/", 4) == 0) {
+            struct stat source;
+            make_under_dev(fd, path, m->fstype == NULL && stat(m->source, &source) == 0 && !S_ISDIR(source.st_mode));
+        }
         if (m->fstype) {
             if (mount(m->fstype, path, m->fstype, MS_NOSUID | MS_NODEV, m->data) < 0) fail(fd, m->target);
         } else {
             if (mount(m->source, path, NULL, MS_BIND | MS_REC, NULL) < 0) fail(fd, m->target);
-            if (m->readonly && mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) fail(fd, m->target);
+            if (m->readonly) remount_readonly(fd, path, m->target, 0);
         }
     }
     if (s->hosts_file) bind_file(fd, s->rootfs, s->hosts_file, "etc/hosts", 1);
@@ -130,7 +170,8 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
         /* A fresh network namespace has only a downed loopback; bring nothing else up. */
     }
     if (s->cwd && chdir(s->cwd) < 0) fail(fd, "the working directory");
-    if (setgroups(s->ngroups, s->groups) < 0) fail(fd, "setgroups");
+    /* In a user namespace of Hoist's own, setgroups is denied and there are no other groups. */
+    if ((s->ngroups > 0 || !s->in_user_namespace) && setgroups(s->ngroups, s->groups) < 0) fail(fd, "setgroups");
     if (setgid(s->gid) < 0) fail(fd, "setgid");
     if (setuid(s->uid) < 0) fail(fd, "setuid");
     umask(022);

@@ -40,7 +40,8 @@ public struct Builder {
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
                                   insecureHosts: options.insecureRegistries)
-        snapshotter = Snapshotter(root: options.root.appendingPathComponent("snapshots").path)
+        // Rootless snapshots mark opaque directories with user.overlay.* instead of trusted.overlay.*.
+        snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.isPartial ? "snapshots-userxattr" : "snapshots").path)
     }
 
     public func run() async throws -> BuildResult {

@@ -8,8 +8,13 @@ public final class ContainedTree: @unchecked Sendable {
     private let rootFD: Int32
     public let root: String
     private let setOwners = geteuid() == 0
+    private let recordUnmappedOwners: Bool
 
-    public init(root: String) throws {
+    /// `recordUnmappedOwners`: in a rootless namespace, keep an owner that cannot be set in the
+    /// `user.hoist.owner` attribute (for snapshots, whose RUN layers read it back); otherwise such
+    /// an owner is left unset, as it is when not running as root at all.
+    public init(root: String, recordUnmappedOwners: Bool = false) throws {
+        self.recordUnmappedOwners = recordUnmappedOwners
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFD >= 0 else { throw LayerError.io(path: root, message: String(cString: strerror(errno))) }
@@ -49,7 +54,10 @@ public final class ContainedTree: @unchecked Sendable {
         case let .symlink(target):
             unlinkat(parent, name, 0)
             guard symlinkat(target, parent, name) == 0 else { throw fail(where_) }
-            if setOwners { fchownat(parent, name, uid_t(header.uid), gid_t(header.gid), AT_SYMLINK_NOFOLLOW) }
+            // A symlink's owner is kept where the namespace maps it; user attributes cannot go on links.
+            if setOwners, UserNamespace.maps(uid: header.uid, gid: header.gid) {
+                fchownat(parent, name, uid_t(header.uid), gid_t(header.gid), AT_SYMLINK_NOFOLLOW)
+            }
         case .other:
             return
         }
@@ -102,7 +110,7 @@ public final class ContainedTree: @unchecked Sendable {
     public func markOpaque(_ path: String) throws {
         let fd = try directory(TarHeader.normalize(path).split(separator: "/").map(String.init))
         defer { if fd != rootFD { close(fd) } }
-        guard fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) == 0 else { throw fail(root + "/" + path) }
+        guard fsetxattr(fd, UserNamespace.opaqueAttribute, "y", 1, 0) == 0 else { throw fail(root + "/" + path) }
     }
 
     /// Removes what is at `name` in `parent`: a file, a link, or a whole directory tree (a layer
@@ -174,7 +182,14 @@ public final class ContainedTree: @unchecked Sendable {
     }
 
     private func finish(fd: Int32, _ header: TarHeader, _ path: String) throws {
-        if setOwners, fchown(fd, uid_t(header.uid), gid_t(header.gid)) != 0 { throw fail(path) }
+        if setOwners {
+            if UserNamespace.maps(uid: header.uid, gid: header.gid) {
+                guard fchown(fd, uid_t(header.uid), gid_t(header.gid)) == 0 else { throw fail(path) }
+            } else if recordUnmappedOwners {
+                let owner = "\(header.uid):\(header.gid)"
+                guard fsetxattr(fd, UserNamespace.ownerAttribute, owner, owner.utf8.count, 0) == 0 else { throw fail(path) }
+            }
+        }
         guard fchmod(fd, mode_t(header.mode & 0o7777)) == 0 else { throw fail(path) }
         var times = [timespec(tv_sec: time_t(header.mtime), tv_nsec: 0), timespec(tv_sec: time_t(header.mtime), tv_nsec: 0)]
         futimens(fd, &times)

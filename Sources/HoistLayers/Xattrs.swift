@@ -4,9 +4,21 @@ import Foundation
 /// A file's extended attributes, as layers keep them (file capabilities such as
 /// `security.capability` above all). SELinux labels and overlayfs's own attributes describe the
 /// build machine, not the image, and are left out. Used for COPY from the context and for the
-/// upper directory of a RUN.
+/// upper directory of a RUN. Hoist's own attributes (overlayfs's, the rootless owner) are never kept.
 public enum Xattrs {
-    static func kept(_ name: String) -> Bool { name != "security.selinux" && !name.hasPrefix("trusted.overlay.") }
+    static func kept(_ name: String) -> Bool {
+        name != "security.selinux" && !name.hasPrefix("trusted.overlay.") && !name.hasPrefix("user.overlay.")
+            && name != UserNamespace.ownerAttribute
+    }
+
+    /// The owner an image gave a file that a rootless namespace could not map (see UserNamespace).
+    public static func recordedOwner(_ path: String) -> (uid: Int, gid: Int)? {
+        var value = [UInt8](repeating: 0, count: 32)
+        let n = lgetxattr(path, UserNamespace.ownerAttribute, &value, value.count)
+        guard n > 0 else { return nil }
+        let parts = String(decoding: value[0..<n], as: UTF8.self).split(separator: ":").compactMap { Int($0) }
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+    }
 
     /// The kept attributes of `path` (not following a symlink); none on a filesystem without them.
     public static func read(_ path: String) -> [String: [UInt8]] {

@@ -7,7 +7,7 @@ import HoistLayers
 /// followed, hard links only to paths inside. Device nodes and fifos in a layer are skipped.
 public enum LayerExtractor {
     public static func extract(blob: String, into directory: String) throws {
-        let tree = try ContainedTree(root: directory)
+        let tree = try ContainedTree(root: directory, recordUnmappedOwners: true)
         let reader = try TarReader(path: blob)
         var directories: [TarHeader] = []
         while let header = try reader.next() {

@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 
 /// A stage's root filesystem for one RUN: the layers' snapshots as overlayfs lowerdirs, with a
 /// fresh upper directory that collects exactly what the command changed.
@@ -21,13 +22,15 @@ public final class RootFilesystem {
             try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
             lowerDirectories = [empty]
         }
-        let options = "lowerdir=\(lowerDirectories.reversed().joined(separator: ":")),upperdir=\(upper),workdir=\(work)"
+        var options = "lowerdir=\(lowerDirectories.reversed().joined(separator: ":")),upperdir=\(upper),workdir=\(work)"
+        // In a user namespace overlayfs may not use trusted.* attributes; the snapshots then carry user.overlay.*.
+        if UserNamespace.isPartial { options += ",userxattr" }
         guard options.utf8.count < 4000 else {
             throw SandboxError.overlay("\(lowers.count) layers make a mount option longer than a page; squash the base image")
         }
         guard mount("overlay", merged, "overlay", 0, options) == 0 else {
             let why = String(cString: strerror(errno))
-            throw errno == EPERM ? SandboxError.notRoot : SandboxError.overlay(why)
+            throw errno == EPERM && geteuid() != 0 ? SandboxError.notRoot : SandboxError.overlay(why)
         }
         mounted = true
         SandboxRegistry.mounted(merged)

@@ -81,7 +81,7 @@ public struct Sandbox: Sendable {
                                                     hosts_file: hosts, resolv_file: resolv, hostname_file: hostnameFile,
                                                     uid: uid, gid: gid, groups: groupPointer.baseAddress, ngroups: groups.count,
                                                     mounts: mountPointer, nmounts: mounts.count,
-                                                    new_network: network == .none ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
+                                                    new_network: network == .none ? 1 : 0, in_user_namespace: hoist_userns_state() == 1 ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
                                                 return hoist_sandbox_run(&spec, &error, error.count, &SandboxRegistry.running)
                                             }
                                         }

@@ -1,9 +1,13 @@
+import CSandbox
+import Foundation
+
 /// What can go wrong between a RUN and its layer, said for the person at the terminal.
 public enum SandboxError: Error, CustomStringConvertible {
     case snapshot(String, String)
     case overlay(String)
     case setup(String)
     case notRoot
+    case unmappedUser(String, UInt32, UInt32)
     case unknownUser(String)
     case unknownGroup(String)
 
@@ -12,7 +16,17 @@ public enum SandboxError: Error, CustomStringConvertible {
         case let .snapshot(path, why): "cannot keep the snapshot \(path): \(why)"
         case let .overlay(why): "cannot mount the stage's root filesystem with overlayfs: \(why)"
         case let .setup(why): "cannot start the RUN sandbox: \(why)"
-        case .notRoot: "RUN needs root (or CAP_SYS_ADMIN) for its namespaces and mounts; run hoist as root"
+        case .notRoot:
+            switch hoist_userns_state() {
+            case ..<0:
+                "RUN without root needs a user namespace, and the kernel refused one (\(String(cString: strerror(-hoist_userns_state())))); "
+                    + "run hoist as root, or allow unprivileged user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)"
+            default:
+                "RUN needs root or a user namespace of its own; run hoist as root, or leave HOIST_USERNS unset so that hoist enters one"
+            }
+        case let .unmappedUser(spec, uid, gid):
+            "USER \(spec) is uid \(uid), gid \(gid): without root, a RUN runs in a user namespace where only root (your own uid) exists; "
+                + "run hoist as root to RUN as another user"
         case let .unknownUser(user): "USER \(user): no such user in the stage's /etc/passwd"
         case let .unknownGroup(group): "USER …:\(group): no such group in the stage's /etc/group"
         }

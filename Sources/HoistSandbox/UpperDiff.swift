@@ -5,7 +5,8 @@ import HoistLayers
 /// Turns a RUN's overlayfs upper directory into layer entries: what the command created or
 /// changed, with `.wh.NAME` for what it deleted and `.wh..wh..opq` for a directory it replaced.
 /// Hard links inside the upper directory stay hard links. `excluded` paths (files the sandbox
-/// itself provided, such as an /etc/hosts the image lacked) are left out.
+/// itself provided, such as an /etc/hosts the image lacked) are left out. Without root, the owner a
+/// base layer gave a file comes back from `user.hoist.owner` (see UserNamespace).
 public enum UpperDiff {
     public static func entries(of upper: String, excluded: Set<String> = []) throws -> [LayerEntry] {
         var entries: [LayerEntry] = []
@@ -26,7 +27,8 @@ public enum UpperDiff {
             guard lstat(path, &st) == 0 else { throw SandboxError.setup("\(path): \(String(cString: strerror(errno)))") }
             let mode = UInt32(st.st_mode) & 0o7777
             let mtime = Int(st.st_mtim.tv_sec)
-            let uid = Int(st.st_uid), gid = Int(st.st_gid)
+            var uid = Int(st.st_uid), gid = Int(st.st_gid)
+            if UserNamespace.isPartial, let owner = Xattrs.recordedOwner(path) { (uid, gid) = owner }
             switch st.st_mode & S_IFMT {
             case S_IFCHR where st.st_rdev == 0:
                 // overlayfs's whiteout: the command deleted this path.
@@ -57,7 +59,7 @@ public enum UpperDiff {
 
     private static func isOpaque(_ path: String) -> Bool {
         var value = [UInt8](repeating: 0, count: 4)
-        let n = lgetxattr(path, "trusted.overlay.opaque", &value, value.count)
+        let n = lgetxattr(path, UserNamespace.opaqueAttribute, &value, value.count)
         return n == 1 && value[0] == UInt8(ascii: "y")
     }
 }

@@ -76,6 +76,7 @@ struct Assemble: AsyncParsableCommand {
     var context: String
 
     func run() async throws {
+        UserNamespaceEntry.enterIfNeeded()
         // Ctrl-C or SIGTERM during a RUN: kill the sandbox, detach its mounts, then leave.
         let signals = [SIGINT, SIGTERM].map { (number: Int32) -> DispatchSourceSignal in
             signal(number, SIG_IGN)

@@ -34,6 +34,7 @@ struct hoist_sandbox {
     const struct hoist_mount *mounts;
     size_t nmounts;
     int new_network;
+    int in_user_namespace;   /* hoist runs in its own user namespace (rootless): no setgroups */
     int stdout_fd;
     int stderr_fd;
 };

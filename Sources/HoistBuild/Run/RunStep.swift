@@ -43,12 +43,18 @@ struct RunStep {
             throw error
         }
         let created = Set(maker.created).subtracting(RunStep.keptMountPoints)
-        let user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
+        var user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
         if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
         if !environment.contains(where: { $0.hasPrefix("HOME=") }) { environment.append("HOME=\(user.home)") }
         var sandbox = Sandbox(rootfs: rootfs.merged, argv: argv, environment: environment, workingDirectory: state.workingDirectory)
+        if UserNamespace.isPartial {
+            guard user.uid == 0, user.gid == 0 else {
+                throw BuildError.at(location, "RUN: \(SandboxError.unmappedUser(state.containerConfig.user ?? "", user.uid, user.gid))")
+            }
+            user.groups = []
+        }
         sandbox.uid = user.uid
         sandbox.gid = user.gid
         sandbox.groups = user.groups
