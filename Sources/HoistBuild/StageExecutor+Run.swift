@@ -7,8 +7,9 @@ import HoistSandbox
 extension StageExecutor {
     func runStep(_ run: RunInstruction, stage: Stage, state: StageState, variables: StageVariables,
                  location: SourceLocation) async throws -> (LayerRef, String) {
-        let (argv, network) = try runCommand(run, state: state, location: location)
-        let (mounts, mountEnvironment) = try await runMounts(run.mounts, state: state, stage: stage, location: location)
+        let (argv, network, script) = try runCommand(run, state: state, location: location)
+        var (mounts, mountEnvironment) = try await runMounts(run.mounts, state: state, stage: stage, location: location)
+        if let script { mounts.append(script) }
         // Build args in scope reach the command as environment variables, as in BuildKit.
         let imageEnv = state.containerConfig.env ?? []
         let args = variables.args.filter { key, _ in !imageEnv.contains { $0.hasPrefix(key + "=") } }.sorted { $0.key < $1.key }
@@ -20,9 +21,12 @@ extension StageExecutor {
         return (layer, createdBy)
     }
 
-    /// RUN's argv and network. `RUN <<EOF` runs the heredoc as the script; `RUN cmd <<EOF` gives the
-    /// shell the line with its heredocs. What the sandbox does not offer is refused with the line.
-    private func runCommand(_ run: RunInstruction, state: StageState, location: SourceLocation) throws -> ([String], Sandbox.Network) {
+    /// RUN's argv and network. `RUN <<EOF` runs the heredoc as the script, or, when it starts with
+    /// `#!`, as a file at /dev/pipes/EOF that the shell starts (BuildKit's way, so the `#!` line
+    /// picks the interpreter); `RUN cmd <<EOF` gives the shell the line with its heredocs. What the
+    /// sandbox does not offer is refused with the line.
+    private func runCommand(_ run: RunInstruction, state: StageState,
+                            location: SourceLocation) throws -> ([String], Sandbox.Network, (target: String, mount: RunMount)?) {
         if run.security == "insecure", !allowInsecure {
             throw BuildError.at(location, "RUN --security=insecure needs --allow security.insecure")
         }
@@ -33,17 +37,24 @@ extension StageExecutor {
         case let other: throw BuildError.at(location, "RUN --network=\(other): use default, none or host")
         }
         var argv = argv(run.command, state)
+        var script: (target: String, mount: RunMount)?
         if case let .shell(text) = run.command, let heredoc = run.heredocs.first {
             let shell = state.containerConfig.shell ?? ["/bin/sh", "-c"]
             if run.heredocs.count == 1, Heredoc.name(ofMarker: text.trimmingCharacters(in: .whitespaces)) == heredoc.name {
-                // `RUN <<EOF`: the heredoc is the script.
-                argv = shell + [heredoc.content]
+                if heredoc.content.hasPrefix("#!") {
+                    let path = "/dev/pipes/" + heredoc.name
+                    script = (path, .script(bytes: Array(heredoc.content.utf8)))
+                    argv = shell + [path]
+                } else {
+                    // `RUN <<EOF`: the heredoc is the script.
+                    argv = shell + [heredoc.content]
+                }
             } else {
                 // `RUN cmd <<EOF`: the shell gets the line and its heredocs, as BuildKit hands them over.
                 argv = shell + [text + "\n" + run.heredocs.map { $0.content + $0.name }.joined(separator: "\n")]
             }
         }
-        return (argv, network)
+        return (argv, network, script)
     }
 
     /// RUN's `--mount`s resolved to their content, with the environment they add (SSH_AUTH_SOCK,

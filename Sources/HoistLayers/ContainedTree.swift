@@ -114,8 +114,8 @@ public final class ContainedTree: @unchecked Sendable {
     }
 
     /// Removes what is at `name` in `parent`: a file, a link, or a whole directory tree (a layer
-    /// may replace a directory with a file).
-    private func removeEntry(_ parent: Int32, _ name: String) {
+    /// may replace a directory with a file). Never follows a symlink.
+    public static func remove(_ name: String, in parent: Int32) {
         if unlinkat(parent, name, 0) == 0 || errno == ENOENT { return }
         let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -125,13 +125,15 @@ public final class ContainedTree: @unchecked Sendable {
                 let child = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
                 if child != "." && child != ".." { children.append(child) }
             }
-            for child in children { removeEntry(fd, child) }
+            for child in children { remove(child, in: fd) }
             closedir(dir)
         } else {
             close(fd)
         }
         unlinkat(parent, name, AT_REMOVEDIR)
     }
+
+    private func removeEntry(_ parent: Int32, _ name: String) { Self.remove(name, in: parent) }
 
     /// The bytes of a small file inside the root, read without following a symlink anywhere on
     /// the way (an image's `/etc/passwd` that links to the host's `/etc/shadow` is not read); nil

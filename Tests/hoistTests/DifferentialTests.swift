@@ -18,12 +18,27 @@ struct DifferentialTests {
         }
     }
 
+    /// The cases with RUN, which run again with the root filesystem copied instead of overlaid.
+    static let runCases = cases.filter { name in
+        let text = (try? String(contentsOfFile: "\(directory)/cases/\(name)/Dockerfile", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").contains { $0.hasPrefix("RUN ") }
+    }
+
     @Test(arguments: cases)
     func hoistBuildsWhatBuildKitBuilds(_ name: String) throws {
+        try compare(name)
+    }
+
+    @Test(arguments: runCases)
+    func withoutOverlayfsRunStillBuildsWhatBuildKitBuilds(_ name: String) throws {
+        try compare(name, environment: ["HOIST_ROOTFS": "copy"])
+    }
+
+    private func compare(_ name: String, environment extra: [String: String] = [:]) throws {
         let fixtures = try Fixtures.shared()
         let root = try TempDirectory("hoist-root")
         let out = root.path + "/summary.json"
-        let environment = fixtures.environment(root: root.path).merging(["HOIST": Paths.hoist]) { $1 }
+        let environment = fixtures.environment(root: root.path).merging(["HOIST": Paths.hoist].merging(extra) { $1 }) { $1 }
         let run = try Shell.run([Self.directory + "/run-case.sh", name, "hoist", fixtures.registry.host, out], environment: environment)
         try #require(run.status == 0, "run-case.sh \(name): \(run.stderr)")
         var golden = try Self.load("\(Self.directory)/golden/\(name).json")

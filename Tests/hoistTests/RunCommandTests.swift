@@ -5,10 +5,13 @@ import Testing
 /// RUN in the sandbox, driven through `hoist assemble` as a person would, results read back from
 /// `--output type=local` (the merged root filesystem) or from the registry with skopeo.
 @Suite struct RunCommandTests {
-    private func rootfs(_ h: CLIHarness, _ extra: [String] = []) throws -> String {
+    private func rootfs(_ h: CLIHarness, _ extra: [String] = [], environment: [String: String] = [:],
+                        expectLog: String? = nil, forbidLog: String? = nil) throws -> String {
         let dest = h.root.path + "/rootfs"
-        let result = try h.hoist(["assemble", "-q", "-o", "type=local,dest=\(dest)"] + extra + ["."])
+        let result = try h.hoist(["assemble", "-o", "type=local,dest=\(dest)"] + extra + ["."], environment: environment)
         try #require(result.status == 0, "\(result.stderr)")
+        if let expectLog { #expect(result.stderr.contains(expectLog), "\(result.stderr)") }
+        if let forbidLog { #expect(!result.stderr.contains(forbidLog), "\(result.stderr)") }
         return dest
     }
 
@@ -39,7 +42,10 @@ import Testing
         try expectStoreConsistent(h.root.path)
     }
 
-    @Test func runCreatesChangesAndDeletesFilesAsLayers() throws {
+    /// Both ways to give a RUN its root filesystem: overlayfs, and copying the layers where
+    /// overlayfs cannot be mounted (forced here with HOIST_ROOTFS=copy).
+    @Test(arguments: ["overlay", "copy"])
+    func runCreatesChangesAndDeletesFilesAsLayers(_ rootfsKind: String) throws {
         let h = try CLIHarness(dockerfile: """
             FROM whiteout
             RUN echo made > /made.txt && rm /etc/wh/b && rm -r /opt/opq && mkdir /opt/opq && echo new > /opt/opq/only
@@ -48,7 +54,9 @@ import Testing
             RUN echo "$(id -u):$(id -g)" > /tmp/who && echo "$HOME" >> /tmp/who
             """)
         let archive = h.root.path + "/image.tar"
-        let dest = try rootfs(h, ["-o", "type=oci,dest=\(archive)"])
+        let dest = try rootfs(h, ["-o", "type=oci,dest=\(archive)"], environment: ["HOIST_ROOTFS": rootfsKind],
+                              expectLog: rootfsKind == "copy" ? "line 2: root filesystem copied from the layers" : "line 2: RUN took",
+                              forbidLog: rootfsKind == "copy" ? nil : "root filesystem copied")
         #expect(FileManager.default.contents(atPath: dest + "/made.txt") == Data("made\n".utf8))
         #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/b"), "deleted by a whiteout")
         #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/a"))

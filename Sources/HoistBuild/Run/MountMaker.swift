@@ -27,7 +27,8 @@ final class MountMaker {
         for (n, (target, mount)) in mounts.enumerated() {
             let relative = TarHeader.normalize(target)
             guard !relative.isEmpty else { throw BuildError.context("a mount's target cannot be /") }
-            if case .layers = mount {} else { try makeTarget(relative, isFile: mount.isFile) }
+            // Under /dev the sandbox makes the mount point in its own tmpfs.
+            if case .layers = mount {} else if !relative.hasPrefix("dev/") { try makeTarget(relative, isFile: mount.isFile) }
             switch mount {
             case let .cache(id, sharing, mode, uid, gid, seed):
                 let (directory, isNew) = try cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid)
@@ -58,6 +59,12 @@ final class MountMaker {
                 result.append(.bind(file, at: relative, readOnly: true))
             case let .ssh(socket):
                 result.append(.bind(socket, at: relative, readOnly: false))
+            case let .script(bytes):
+                let file = "\(scratch)/script-\(n)"
+                guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o755]) else {
+                    throw BuildError.context("cannot stage the heredoc script for \(target)")
+                }
+                result.append(.bind(file, at: relative, readOnly: true))
             }
         }
         return result

@@ -16,10 +16,12 @@ enum RunMount: Sendable {
     case secret(id: String, bytes: [UInt8], mode: UInt32, uid: Int, gid: Int)
     /// `type=ssh`: the agent socket given with `--ssh default=…`.
     case ssh(socket: String)
+    /// A `RUN <<EOF` script with a `#!` line, run as a file (executable, read-only) as BuildKit does.
+    case script(bytes: [UInt8])
 
     var isFile: Bool {
         switch self {
-        case .secret, .ssh: true
+        case .secret, .ssh, .script: true
         case let .hostPath(path, _): !FileManager.default.isDirectory(path)
         default: false
         }

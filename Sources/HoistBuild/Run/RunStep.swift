@@ -29,6 +29,9 @@ struct RunStep {
         let scratch = store.root.appendingPathComponent("ingest/run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let rootfs = try RootFilesystem(lowers: lowers, scratch: scratch)
+        if rootfs.kind == .copy {
+            log("  line \(location.line): root filesystem copied from the layers (\(rootfs.overlayRefusal.map { "overlayfs refused: \($0)" } ?? "HOIST_ROOTFS=copy"))")
+        }
         var unmounted = false
         defer { if !unmounted { rootfs.unmount() } }
 
@@ -42,7 +45,11 @@ struct RunStep {
             if case let .context(message) = error { throw BuildError.at(location, "RUN --mount: \(message)") }
             throw error
         }
-        let created = Set(maker.created).subtracting(RunStep.keptMountPoints)
+        // As BuildKit's stub cleaner: a /dev made only to hold a mount under it (a heredoc script
+        // at /dev/pipes) is removed again; otherwise the runtime's /proc, /dev and /sys stay.
+        let kept = mounts.contains { TarHeader.normalize($0.target).hasPrefix("dev/") }
+            ? RunStep.keptMountPoints.subtracting(["dev"]) : RunStep.keptMountPoints
+        let created = Set(maker.created).subtracting(kept)
         var user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
@@ -80,7 +87,7 @@ struct RunStep {
             throw BuildError.at(location, "\(createdBy.replacingOccurrences(of: " # buildkit", with: "")): the command did not complete successfully: exit code: \(outcome.status)"
                                 + (tail.isEmpty ? "" : "\n" + tail))
         }
-        var entries = try UpperDiff.entries(of: rootfs.upper, excluded: created)
+        var entries = try rootfs.changes(excluded: created)
         if let epoch = clock.epoch {
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
         }
@@ -89,11 +96,13 @@ struct RunStep {
         log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
         // Without the files the sandbox provided, the upper directory is this layer's snapshot
         // already: the next RUN mounts it as it is instead of unpacking the layer.
-        for path in created.sorted(by: >) {
-            let full = rootfs.upper + "/" + path
-            if unlink(full) != 0 { rmdir(full) }
+        if let upper = rootfs.reusableSnapshot {
+            for path in created.sorted(by: >) {
+                let full = upper + "/" + path
+                if unlink(full) != 0 { rmdir(full) }
+            }
+            try? await snapshotter.adopt(upper, as: built.diffID)
         }
-        try? await snapshotter.adopt(rootfs.upper, as: built.diffID)
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
     }
 

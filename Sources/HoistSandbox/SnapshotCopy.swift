@@ -1,0 +1,146 @@
+import CSystem
+import Foundation
+import HoistLayers
+
+/// Where overlayfs cannot be mounted, a stage's root filesystem is a real directory: each
+/// snapshot (overlayfs format, bottom first) is copied onto it, a 0:0 character device deleting
+/// what it names and an opaque directory emptying what was there. Every step goes through
+/// directory descriptors opened with O_NOFOLLOW, so a symlink an earlier layer left is replaced,
+/// never followed. Hard links within a snapshot stay hard links.
+enum SnapshotCopy {
+    static func apply(_ snapshot: String, onto root: String) throws {
+        let source = try openDirectory(AT_FDCWD, snapshot)
+        defer { close(source) }
+        let target = try openDirectory(AT_FDCWD, root)
+        defer { close(target) }
+        var copied: [FileIdentity: String] = [:]
+        try copyChildren(from: source, to: target, rootFD: target, relative: "", root: root, copied: &copied)
+    }
+
+    private static func copyChildren(from source: Int32, to target: Int32, rootFD: Int32, relative: String, root: String,
+                                     copied: inout [FileIdentity: String]) throws {
+        for name in try names(source) {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var st = stat()
+            guard fstatat(source, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw failure(root + "/" + rel) }
+            var existing = stat()
+            let exists = fstatat(target, name, &existing, AT_SYMLINK_NOFOLLOW) == 0
+            switch st.st_mode & S_IFMT {
+            case S_IFCHR where st.st_rdev == 0:
+                ContainedTree.remove(name, in: target)
+            case S_IFDIR:
+                if exists, existing.st_mode & S_IFMT != S_IFDIR { ContainedTree.remove(name, in: target) }
+                if mkdirat(target, name, 0o700) != 0, errno != EEXIST { throw failure(root + "/" + rel) }
+                let from = try openDirectory(source, name)
+                defer { close(from) }
+                let to = try openDirectory(target, name)
+                defer { close(to) }
+                if isOpaque(from) { for child in try names(to) { ContainedTree.remove(child, in: to) } }
+                try copyChildren(from: from, to: to, rootFD: rootFD, relative: rel, root: root, copied: &copied)
+                try copyMetadata(from: from, to: to, st, root + "/" + rel)
+            case S_IFREG:
+                if exists { ContainedTree.remove(name, in: target) }
+                let identity = FileIdentity(linked: st)
+                if let identity, let first = copied[identity] {
+                    guard linkat(rootFD, first, target, name, 0) == 0 else { throw failure(root + "/" + rel) }
+                    continue
+                }
+                let from = openat(source, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                guard from >= 0 else { throw failure(root + "/" + rel) }
+                defer { close(from) }
+                let to = openat(target, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                guard to >= 0 else { throw failure(root + "/" + rel) }
+                defer { close(to) }
+                try copyBytes(from: from, to: to, size: Int(st.st_size), root + "/" + rel)
+                try copyMetadata(from: from, to: to, st, root + "/" + rel)
+                if let identity { copied[identity] = rel }
+            case S_IFLNK:
+                if exists { ContainedTree.remove(name, in: target) }
+                let link = try linkTarget(source, name, root + "/" + rel)
+                guard symlinkat(link, target, name) == 0 else { throw failure(root + "/" + rel) }
+                if geteuid() == 0 { fchownat(target, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) }
+                var times = [st.st_atim, st.st_mtim]
+                utimensat(target, name, &times, AT_SYMLINK_NOFOLLOW)
+            default:
+                continue  // LayerExtractor never writes sockets, fifos or devices
+            }
+        }
+    }
+
+    private static func copyBytes(from: Int32, to: Int32, size: Int, _ path: String) throws {
+        var left = size
+        while left > 0 {
+            let n = hoist_copy_file_range(from, to, left)
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            left -= n
+        }
+        guard left > 0 else { return }
+        // copy_file_range refused (another filesystem, an old kernel): plain reads and writes.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { throw failure(path) }
+            if n == 0 { return }
+            guard buffer.withUnsafeBytes({ write(to, $0.baseAddress, n) }) == n else { throw failure(path) }
+        }
+    }
+
+    /// Owner (where it can be set), mode, kept attributes (with a rootless recorded owner) and times.
+    private static func copyMetadata(from: Int32, to: Int32, _ st: stat, _ path: String) throws {
+        if geteuid() == 0 { fchown(to, st.st_uid, st.st_gid) }
+        guard fchmod(to, st.st_mode & 0o7777) == 0 else { throw failure(path) }
+        let size = flistxattr(from, nil, 0)
+        if size > 0 {
+            var list = [CChar](repeating: 0, count: size)
+            let got = flistxattr(from, &list, size)
+            for raw in list[0..<max(got, 0)].split(separator: 0) {
+                let name = String(decoding: raw.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if name.hasPrefix("trusted.overlay.") || name.hasPrefix("user.overlay.") { continue }
+                let length = fgetxattr(from, name, nil, 0)
+                guard length >= 0 else { continue }
+                var value = [UInt8](repeating: 0, count: length)
+                let n = fgetxattr(from, name, &value, length)
+                if n >= 0 { fsetxattr(to, name, value, n, 0) }
+            }
+        }
+        var times = [st.st_atim, st.st_mtim]
+        futimens(to, &times)
+    }
+
+    private static func isOpaque(_ fd: Int32) -> Bool {
+        var value = [UInt8](repeating: 0, count: 4)
+        return fgetxattr(fd, UserNamespace.opaqueAttribute, &value, value.count) == 1 && value[0] == UInt8(ascii: "y")
+    }
+
+    static func openDirectory(_ parent: Int32, _ name: String) throws -> Int32 {
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw failure(name) }
+        return fd
+    }
+
+    /// The names in an open directory, sorted (readdir's order is the filesystem's).
+    static func names(_ fd: Int32) throws -> [String] {
+        let copy = dup(fd)
+        guard copy >= 0, let dir = fdopendir(copy) else { throw failure("a directory") }
+        defer { closedir(dir) }
+        var result: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { result.append(name) }
+        }
+        return result.sorted()
+    }
+
+    private static func linkTarget(_ parent: Int32, _ name: String, _ path: String) throws -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlinkat(parent, name, &buffer, buffer.count - 1)
+        guard n >= 0 else { throw failure(path) }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private static func failure(_ path: String) -> SandboxError {
+        SandboxError.setup("copying the stage's layers: \(path): \(String(cString: strerror(errno)))")
+    }
+}

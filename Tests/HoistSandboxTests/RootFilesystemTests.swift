@@ -1,0 +1,60 @@
+import Foundation
+import HoistLayers
+import HoistSandbox
+import HoistTestSupport
+import Testing
+
+/// The copied root filesystem (where overlayfs cannot be mounted): layers applied in order without
+/// following what an earlier layer planted, and a RUN's changes found by comparing before and after.
+@Suite struct RootFilesystemTests {
+    private func layer(_ entries: [(String, String, String)], _ name: String, in dir: TempDirectory) throws -> String {
+        let path = dir.path + "/" + name + ".tar"
+        let spec = try JSONSerialization.data(withJSONObject: entries.map { [$0.0, $0.1, $0.2] })
+        try Shell.check([Paths.python, "-c", """
+            import io, json, sys, tarfile
+            with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+                for name, kind, value in json.loads(sys.argv[2]):
+                    i = tarfile.TarInfo(name); i.mode = 0o755 if kind == "dir" else 0o644
+                    if kind == "file":
+                        data = value.encode(); i.size = len(data); t.addfile(i, io.BytesIO(data)); continue
+                    i.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE}[kind]
+                    i.linkname = value; t.addfile(i)
+            """, path, String(decoding: spec, as: UTF8.self)])
+        let snapshot = dir.path + "/snapshots/" + name
+        try LayerExtractor.extract(blob: path, into: snapshot)
+        return snapshot
+    }
+
+    @Test func aLaterLayerReplacesAPlantedSymlinkInsteadOfWritingThroughIt() throws {
+        let dir = try TempDirectory("hoist-rootfs")
+        let outside = dir.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let lower = try layer([("etc", "symlink", outside), ("gone", "file", "x"), ("keep", "file", "k")], "one", in: dir)
+        let upper = try layer([("etc", "dir", ""), ("etc/passwd", "file", "root:x:0:0::/root:/bin/sh\n"), (".wh.gone", "file", "")], "two", in: dir)
+        let rootfs = try RootFilesystem(lowers: [lower, upper], scratch: dir.path + "/scratch", preferred: .copy)
+        #expect(rootfs.kind == .copy)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "nothing was written through the link")
+        var st = stat()
+        #expect(lstat(rootfs.merged + "/etc", &st) == 0 && st.st_mode & S_IFMT == S_IFDIR)
+        #expect(FileManager.default.fileExists(atPath: rootfs.merged + "/etc/passwd"))
+        #expect(!FileManager.default.fileExists(atPath: rootfs.merged + "/gone"), "the whiteout deleted it")
+        #expect(FileManager.default.contents(atPath: rootfs.merged + "/keep") == Data("k".utf8))
+    }
+
+    @Test func changesAfterTheStampsAreTheLayerAndNothingElse() throws {
+        let dir = try TempDirectory("hoist-rootfs")
+        let base = try layer([("a", "dir", ""), ("a/old", "file", "1"), ("a/same", "file", "2"), ("b", "dir", ""), ("b/x", "file", "3"),
+                              ("untouched", "dir", ""), ("untouched/f", "file", "4")], "base", in: dir)
+        let rootfs = try RootFilesystem(lowers: [base], scratch: dir.path + "/scratch", preferred: .copy)
+        let m = rootfs.merged
+        try FileManager.default.removeItem(atPath: m + "/a/old")
+        try Data("new".utf8).write(to: URL(fileURLWithPath: m + "/a/new"))
+        try FileManager.default.removeItem(atPath: m + "/b")
+        try FileManager.default.createDirectory(atPath: m + "/c/d", withIntermediateDirectories: true)
+        try Data("made".utf8).write(to: URL(fileURLWithPath: m + "/provided"))
+        let paths = try rootfs.changes(excluded: ["provided"]).map(\.path)
+        // The directory is kept with what changed in it; /untouched and the excluded file are not there.
+        #expect(Set(paths) == ["a", "a/.wh.old", "a/new", ".wh.b", "c", "c/d"], "\(paths)")
+        #expect(paths.count == 6, "\(paths)")
+    }
+}
