@@ -35,6 +35,8 @@ public struct BuildOptions: Sendable {
     public var sshAgent: String?
     /// `--allow security.insecure`.
     public var allowInsecure = false
+    /// `--no-cache`: run every RUN again instead of reusing the layer an identical RUN made before.
+    public var noCache = false
     /// `force-compression=true`: base layers in another compression are recompressed too.
     public var forceCompression = false
     /// `--format docker`: Docker schema 2 media types instead of OCI.

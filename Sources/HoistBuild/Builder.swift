@@ -133,7 +133,10 @@ public struct Builder {
             let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
             var executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
                                          buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
-                                         compression: options.compression, snapshotter: snapshotter, log: log)
+                                         compression: options.compression, snapshotter: snapshotter,
+                                         runCache: RunCache(directory: options.root.appendingPathComponent("run-cache").path, store: store),
+                                         log: log)
+            executor.noCache = options.noCache
             executor.secrets = options.secrets
             executor.sshAgent = options.sshAgent
             executor.allowInsecure = options.allowInsecure

@@ -15,9 +15,27 @@ extension StageExecutor {
         let args = variables.args.filter { key, _ in !imageEnv.contains { $0.hasPrefix(key + "=") } }.sorted { $0.key < $1.key }
         let argText = args.isEmpty ? "" : "|\(args.count) " + args.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " "
         let createdBy = "RUN " + argText + argv.joined(separator: " ") + " # buildkit"
+        let environment = imageEnv + args.map { "\($0.key)=\($0.value)" }
+
+        let key = RunCacheKey()
+        key.add(state.layers.map(\.diffID.description))
+        key.add(argv)
+        key.add(environment)
+        // A secret's value never goes into the key: only the names the mounts add.
+        key.add(mountEnvironment.map { String($0.prefix { $0 != "=" }) })
+        key.add([state.containerConfig.user ?? "", state.workingDirectory, "\(network)", run.security ?? "",
+                 clock.epoch.map(String.init) ?? "", "\(compression)"])
+        for (target, mount) in mounts { try key.add(mount: target, mount) }
+        let cacheKey = key.finalize()
+        if !noCache, let cached = runCache.layer(for: cacheKey) {
+            log("  line \(location.line): RUN cached; layer \(cached.descriptor.digest.encoded.prefix(12))")
+            return (cached, createdBy)
+        }
+
         let step = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
-        let layer = try await step.run(argv: argv, environment: imageEnv + args.map { "\($0.key)=\($0.value)" } + mountEnvironment,
+        let layer = try await step.run(argv: argv, environment: environment + mountEnvironment,
                                        network: network, mounts: mounts, state: state, createdBy: createdBy, location: location)
+        runCache.record(layer, for: cacheKey)
         return (layer, createdBy)
     }
 

@@ -23,6 +23,9 @@ struct StageExecutor {
     var secrets: [String: SecretSource] = [:]
     var sshAgent: String?
     var allowInsecure = false
+    /// RUN layers from earlier builds, and `--no-cache` to run every command again.
+    let runCache: RunCache
+    var noCache = false
     let log: @Sendable (String) -> Void
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {

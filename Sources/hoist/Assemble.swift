@@ -69,6 +69,9 @@ struct Assemble: AsyncParsableCommand {
     @Option(help: "Grant an entitlement: security.insecure (lets RUN --security=insecure run).")
     var allow: [String] = []
 
+    @Flag(name: .customLong("no-cache"), help: "Run every RUN again instead of reusing the layer an identical RUN made before.")
+    var noCache = false
+
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
 
@@ -153,6 +156,7 @@ struct Assemble: AsyncParsableCommand {
             }
             options.sshAgent = socket
         }
+        options.noCache = noCache
         for item in allow {
             guard item == "security.insecure" else { throw ValidationError("--allow \(item): the only entitlement is security.insecure") }
             options.allowInsecure = true

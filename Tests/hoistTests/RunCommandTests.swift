@@ -170,6 +170,39 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dest + "/cache"), "the mount's target is not left in the image")
     }
 
+    @Test func anIdenticalRunIsReusedAndChangedInputsOrNoCacheRunItAgain() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN --mount=type=secret,id=token cat /proc/sys/kernel/random/uuid > /first
+            RUN --mount=type=bind,source=input,target=/in cat /proc/sys/kernel/random/uuid /in > /second
+            """, files: ["input": "one\n"])
+        let secret = h.root.path + "/token"
+        func build(_ token: String, _ extra: [String] = []) throws -> (first: Data?, second: Data?, log: String) {
+            try Data(token.utf8).write(to: URL(fileURLWithPath: secret))
+            let dest = h.root.path + "/rootfs"
+            try? FileManager.default.removeItem(atPath: dest)
+            let result = try h.hoist(["assemble", "--secret", "id=token,src=\(secret)", "-o", "type=local,dest=\(dest)"] + extra + ["."])
+            try #require(result.status == 0, "\(result.stderr)")
+            return (FileManager.default.contents(atPath: dest + "/first"), FileManager.default.contents(atPath: dest + "/second"), result.stderr)
+        }
+        let cold = try build("a")
+        #expect(!cold.log.contains("RUN cached"))
+        // Same inputs (a secret's value is not one, as in BuildKit): both layers come from the cache.
+        let warm = try build("b")
+        #expect(warm.log.contains("line 2: RUN cached") && warm.log.contains("line 3: RUN cached"), "\(warm.log)")
+        #expect(warm.first == cold.first && warm.second == cold.second)
+        // A bind-mounted context file changed: that RUN runs again, the one before it does not.
+        _ = try h.context.file("input", "two\n")
+        let changed = try build("b")
+        #expect(changed.log.contains("line 2: RUN cached") && !changed.log.contains("line 3: RUN cached"), "\(changed.log)")
+        #expect(changed.first == cold.first && changed.second != cold.second)
+        #expect(changed.second.map { String(decoding: $0, as: UTF8.self).hasSuffix("two\n") } == true)
+        // --no-cache runs everything again.
+        let forced = try build("b", ["--no-cache"])
+        #expect(!forced.log.contains("RUN cached"), "\(forced.log)")
+        #expect(forced.first != cold.first)
+    }
+
     @Test func sshAgentSocketIsForwarded() throws {
         let work = try TempDirectory("hoist-ssh")
         let socket = work.path + "/agent.sock"
