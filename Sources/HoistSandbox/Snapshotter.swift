@@ -5,8 +5,12 @@ import HoistOCI
 /// Each layer unpacked once per diffID under `$HOIST_ROOT/snapshots`, in overlayfs's format, and
 /// kept: the next RUN on the same base mounts the same directories. A snapshot appears under its
 /// final name only when complete (extracted into a temp directory, then renamed).
+///
+/// A process that uses a snapshot holds a shared flock on `NAME.lock` until it exits, so `prune`
+/// (which needs the lock exclusively) never removes a snapshot a running build has mounted.
 public actor Snapshotter {
     public let root: String
+    private var held: [String: Int32] = [:]
 
     public init(root: String) {
         self.root = root
@@ -17,6 +21,7 @@ public actor Snapshotter {
     /// The snapshot of the layer with `diffID`, unpacking the blob `blob()` gives if needed.
     public func snapshot(_ diffID: Digest, blob: @Sendable () async throws -> String) async throws -> String {
         let final = path(for: diffID)
+        try hold(final)
         if FileManager.default.fileExists(atPath: final) { return final }
         let blobPath = try await blob()
         let temp = "\(root)/.partial-\(UUID().uuidString)"
@@ -33,11 +38,12 @@ public actor Snapshotter {
     /// Keeps a RUN's upper directory (already in overlayfs's format) as the snapshot of the layer
     /// made from it, so the next RUN needs no unpacking.
     public func adopt(_ directory: String, as diffID: Digest) throws {
-        try install(directory, at: path(for: diffID))
+        let final = path(for: diffID)
+        try hold(final)
+        try install(directory, at: final)
     }
 
     private func install(_ directory: String, at final: String) throws {
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         if rename(directory, final) != 0 {
             // Someone else made it meanwhile: theirs is as good as ours.
             try? FileManager.default.removeItem(atPath: directory)
@@ -45,5 +51,77 @@ public actor Snapshotter {
                 throw SandboxError.snapshot(final, String(cString: strerror(errno)))
             }
         }
+    }
+
+    /// Takes the shared lock on `snapshot` for the rest of this process. A lock file that prune
+    /// removed while we waited is not the one prune will check next time: open it again.
+    private func hold(_ snapshot: String) throws {
+        guard held[snapshot] == nil else { return }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        while true {
+            let fd = open(snapshot + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw SandboxError.snapshot(snapshot, "cannot open its lock: \(String(cString: strerror(errno)))") }
+            flock(fd, LOCK_SH)
+            var opened = stat(), current = stat()
+            if fstat(fd, &opened) == 0, stat(snapshot + ".lock", &current) == 0, opened.st_ino == current.st_ino {
+                held[snapshot] = fd
+                return
+            }
+            close(fd)
+        }
+    }
+
+    public struct PruneReport: Sendable {
+        public var removed = 0
+        public var bytes: Int64 = 0
+        public var inUse = 0
+    }
+
+    /// Removes every snapshot no running process holds (this one included, which holds those it used).
+    public func prune() throws -> PruneReport {
+        var report = PruneReport()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in names.sorted() where !name.hasSuffix(".lock") {
+            let snapshot = root + "/" + name
+            if name.hasPrefix(".trash-") || (name.hasPrefix(".partial-") && isAbandoned(snapshot)) {
+                // Left by a prune that was killed, or by a build killed while unpacking.
+                report.bytes += Self.diskUsage(snapshot)
+                try? FileManager.default.removeItem(atPath: snapshot)
+                continue
+            }
+            if name.hasPrefix(".") { continue }
+            let fd = open(snapshot + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            guard held[snapshot] == nil, flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                report.inUse += 1
+                continue
+            }
+            // Renamed first, so no reader ever finds half a snapshot under its final name.
+            let trash = root + "/.trash-" + UUID().uuidString
+            guard rename(snapshot, trash) == 0 else { continue }
+            unlink(snapshot + ".lock")
+            report.bytes += Self.diskUsage(trash)
+            try? FileManager.default.removeItem(atPath: trash)
+            report.removed += 1
+        }
+        return report
+    }
+
+    /// The bytes `path` takes on disk (a file linked twice counts twice).
+    public static func diskUsage(_ path: String) -> Int64 {
+        var total: Int64 = 0
+        var st = stat()
+        if lstat(path, &st) == 0 { total += Int64(st.st_blocks) * 512 }
+        guard st.st_mode & S_IFMT == S_IFDIR, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return total }
+        for name in names { total += diskUsage(path + "/" + name) }
+        return total
+    }
+
+    /// A temp directory older than a day: no build unpacks one layer that long.
+    private func isAbandoned(_ path: String) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return false }
+        return time(nil) - st.st_mtim.tv_sec > 86400
     }
 }

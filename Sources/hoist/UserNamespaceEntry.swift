@@ -1,6 +1,6 @@
 import Foundation
 
-/// Without root, `hoist assemble` runs itself again with HOIST_USERNS=1, and CSandbox moves the new
+/// Without root, `hoist assemble` (and `hoist prune`) runs itself again with HOIST_USERNS=1, and CSandbox moves the new
 /// process into a user namespace of its own before main (the caller's uid seen as root), where RUN
 /// may mount overlayfs and make namespaces. HOIST_USERNS=0 keeps hoist out of it.
 enum UserNamespaceEntry {

@@ -203,6 +203,35 @@ import Testing
         #expect(forced.first != cold.first)
     }
 
+    @Test func pruneKeepsWhatARunningBuildUsesAndRemovesTheRestAfterwards() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN --mount=type=cache,target=/c touch /c/started && sleep 3 && echo done > /done
+            """)
+        let environment = h.fixtures.environment(root: h.root.path).merging(["HOIST": Paths.hoist]) { $1 }
+        // The build runs in the background; prune runs while its RUN sleeps with the snapshot mounted.
+        let script = """
+            "$HOIST" assemble -o type=local,dest="$HOIST_ROOT/out" . > "$HOIST_ROOT/build.log" 2>&1 &
+            build=$!
+            for i in $(seq 1 300); do ls "$HOIST_ROOT"/cache/*/started >/dev/null 2>&1 && break; sleep 0.05; done
+            "$HOIST" prune
+            wait $build; echo "build exit $?"
+            "$HOIST" prune
+            """
+        let result = try Shell.run(["sh", "-c", script], environment: environment, directory: h.context.path)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count == 3, "\(result.stdout)\(result.stderr)")
+        #expect(lines[0].hasPrefix("removed 0 snapshot(s), 0 cached RUN result(s) and 0 cache mount(s)") && lines[0].hasSuffix("kept 2 in use by a running build"),
+                "the base's snapshot and the cache mount were in use: \(lines[0])")
+        #expect(lines[1] == "build exit 0", "\(lines[1]): \((try? String(contentsOfFile: h.root.path + "/build.log", encoding: .utf8)) ?? "")")
+        #expect(FileManager.default.contents(atPath: h.root.path + "/out/done") == Data("done\n".utf8))
+        // Afterwards: the base's snapshot and the RUN layer's, the RUN result and the cache go.
+        #expect(lines[2].hasPrefix("removed 2 snapshot(s), 1 cached RUN result(s) and 1 cache mount(s)") && lines[2].hasSuffix("kept 0 in use by a running build"),
+                "\(lines[2])")
+        let left = try FileManager.default.contentsOfDirectory(atPath: h.root.path + "/snapshots").filter { !$0.hasSuffix(".lock") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test func sshAgentSocketIsForwarded() throws {
         let work = try TempDirectory("hoist-ssh")
         let socket = work.path + "/agent.sock"

@@ -131,6 +131,12 @@ final class MountMaker {
             chmod(directory, mode_t(mode))
             isNew = true
         }
+        // Held shared while mounted, whatever the sharing: prune removes only caches nobody holds.
+        let inUse = open(directory + ".inuse", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if inUse >= 0 {
+            flock(inUse, LOCK_SH)
+            locks.append(inUse)
+        }
         guard sharing != .shared else { return (directory, isNew) }
         let fd = open(directory + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BuildError.context("cache \(id): cannot open its lock") }
