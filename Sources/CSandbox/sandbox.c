@@ -101,6 +101,22 @@ static void make_under_dev(int fd, char *path, int is_file) {
     }
 }
 
+/* Leaves the command the capabilities runc's default spec gives a container (BuildKit's default
+   for RUN): CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE,
+   NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP. Dropped from the bounding set, nothing exec'd
+   later can regain the rest (no CAP_SYS_ADMIN: no mounts, no new namespaces from inside). */
+static void drop_capabilities(int fd) {
+    static const unsigned long long kept = 0xa80425fbULL;
+    for (int cap = 0; cap < 64; cap++) {
+        if (kept & (1ULL << cap)) continue;
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            if (errno == EINVAL) break;  /* past the kernel's last capability */
+            fail(fd, "drop capabilities");
+        }
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) fail(fd, "clear ambient capabilities");
+}
+
 /* execve with PATH taken from the command's own environment, not Hoist's. */
 static void exec_in_path(int fd, const struct hoist_sandbox *s) {
     const char *file = s->argv[0];
@@ -170,6 +186,7 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
         /* A fresh network namespace has only a downed loopback; bring nothing else up. */
     }
     if (s->cwd && chdir(s->cwd) < 0) fail(fd, "the working directory");
+    if (!s->all_capabilities) drop_capabilities(fd);
     /* In a user namespace of Hoist's own, setgroups is denied and there are no other groups. */
     if ((s->ngroups > 0 || !s->in_user_namespace) && setgroups(s->ngroups, s->groups) < 0) fail(fd, "setgroups");
     if (setgid(s->gid) < 0) fail(fd, "setgid");

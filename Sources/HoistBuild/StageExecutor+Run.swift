@@ -34,7 +34,8 @@ extension StageExecutor {
 
         let step = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
         let layer = try await step.run(argv: argv, environment: environment + mountEnvironment,
-                                       network: network, mounts: mounts, state: state, createdBy: createdBy, location: location)
+                                       network: network, mounts: mounts, insecure: run.security == "insecure",
+                                       state: state, createdBy: createdBy, location: location)
         runCache.record(layer, for: cacheKey)
         return (layer, createdBy)
     }

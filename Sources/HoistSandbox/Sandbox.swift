@@ -15,6 +15,8 @@ public struct Sandbox: Sendable {
     public var gid: UInt32 = 0
     public var groups: [UInt32] = []
     public var network: Network = .host
+    /// `RUN --security=insecure`: every capability; otherwise runc's default set.
+    public var allCapabilities = false
     public var hostname = "buildkitsandbox"
     /// Host files bind-mounted read-only over /etc/hosts, /etc/resolv.conf and /etc/hostname.
     public var hostsFile: String?
@@ -81,7 +83,8 @@ public struct Sandbox: Sendable {
                                                     hosts_file: hosts, resolv_file: resolv, hostname_file: hostnameFile,
                                                     uid: uid, gid: gid, groups: groupPointer.baseAddress, ngroups: groups.count,
                                                     mounts: mountPointer, nmounts: mounts.count,
-                                                    new_network: network == .none ? 1 : 0, in_user_namespace: hoist_userns_state() == 1 ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
+                                                    new_network: network == .none ? 1 : 0, in_user_namespace: hoist_userns_state() == 1 ? 1 : 0,
+                                                    all_capabilities: allCapabilities ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
                                                 return hoist_sandbox_run(&spec, &error, error.count, &SandboxRegistry.running)
                                             }
                                         }

@@ -232,6 +232,19 @@ import Testing
         #expect(left.isEmpty, "\(left)")
     }
 
+    @Test func runKeepsOnlyTheDefaultCapabilitiesUnlessInsecureIsAllowed() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN grep CapBnd /proc/self/status > /default && (mount -t tmpfs none /mnt 2>/dev/null && echo mounted || echo refused) >> /default
+            RUN --security=insecure grep CapBnd /proc/self/status > /insecure
+            """)
+        let dest = try rootfs(h, ["--allow", "security.insecure"])
+        // runc's default set, as BuildKit gives RUN: no CAP_SYS_ADMIN, so no mounts from inside.
+        #expect(FileManager.default.contents(atPath: dest + "/default") == Data("CapBnd:\t00000000a80425fb\nrefused\n".utf8))
+        let host = try Shell.check(["sh", "-c", "grep CapBnd /proc/self/status"])
+        #expect(FileManager.default.contents(atPath: dest + "/insecure").map { String(decoding: $0, as: UTF8.self) } == host)
+    }
+
     @Test func sshAgentSocketIsForwarded() throws {
         let work = try TempDirectory("hoist-ssh")
         let socket = work.path + "/agent.sock"

@@ -24,7 +24,7 @@ struct RunStep {
     private static let keptMountPoints: Set<String> = ["proc", "dev", "sys"]
 
     func run(argv: [String], environment: [String], network: Sandbox.Network, mounts: [(target: String, mount: RunMount)] = [],
-             state: StageState, createdBy: String, location: SourceLocation) async throws -> LayerRef {
+             insecure: Bool = false, state: StageState, createdBy: String, location: SourceLocation) async throws -> LayerRef {
         let lowers = try await snapshots(of: state.layers)
         let scratch = store.root.appendingPathComponent("ingest/run-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -66,6 +66,7 @@ struct RunStep {
         sandbox.gid = user.gid
         sandbox.groups = user.groups
         sandbox.network = network
+        sandbox.allCapabilities = insecure
         sandbox.mounts = sandboxMounts
         // An image's /etc file that is a symlink is left as it is: a bind mount would follow the link.
         func provided(_ name: String, _ contents: @autoclosure () -> String) throws -> String? {
