@@ -4,7 +4,7 @@
 #     mounts, pivot_root, exec and exit, from its log), with the stage's snapshot already unpacked;
 #   * the builder pattern of Testdata/builder (a Go program built in a Debian+golang-go stage, copied
 #     into a small final stage with a RUN of its own), build + push, cold (every store and cache
-#     removed) and warm (state kept, app.go changed).
+#     removed), warm (state kept, app.go changed) and again with nothing changed (RUN results cached).
 #   Benchmarks/run.sh [RUNS]      (default 3; needs root; starts ../shared/peers/up.sh)
 set -euo pipefail
 RUNS=${1:-3}
@@ -28,7 +28,8 @@ change() { printf '\n// build %s\n' "$RANDOM$RANDOM" >> "$W/ctx-b/app.go"; }
 build() {
   local tool=$1 tag=$REG/bench/run-$1:$2
   case $tool in
-    hoist) /usr/bin/time -f %M -a -o "$W/rss-hoist" env HOIST_ROOT="$W/state/hoist" "$HOIST" assemble -q -t "$tag" --push "$W/ctx-b" >/dev/null 2>>"$W/log-hoist" ;;
+    # Hoist's own peak (its log's "peak memory"): /usr/bin/time would report the Go compiler's.
+    hoist) env HOIST_ROOT="$W/state/hoist" "$HOIST" assemble -t "$tag" --push "$W/ctx-b" >/dev/null 2>>"$W/log-hoist" ;;
     buildah)
       local b="buildah --storage-driver vfs --root $W/state/buildah/root --runroot $W/state/buildah/run"
       $b bud -q --layers --isolation chroot -t "$tag" "$W/ctx-b" >/dev/null
@@ -45,6 +46,7 @@ for tool in hoist buildah buildkit; do
   for i in $(seq 1 "$RUNS"); do reset "$tool"; change; T[$tool-cold]+="$(timed "$tool" "c$i") "; done
   reset "$tool"; build "$tool" w0
   for i in $(seq 1 "$RUNS"); do change; T[$tool-warm]+="$(timed "$tool" "w$i") "; done
+  for i in $(seq 1 "$RUNS"); do T[$tool-same]+="$(timed "$tool" "s$i") "; done
 done
 
 row() {
@@ -58,4 +60,5 @@ echo "Builder pattern (Testdata/builder), build + push, medians of $RUNS runs, $
 printf '%-34s %10s %10s %10s %9s %9s\n' scenario hoist buildah buildkit buildah/h buildkit/h
 row "builder pattern, cold" cold
 row "builder pattern, warm (app.go changed)" warm
-echo "hoist peak RSS: $(sort -n "$W/rss-hoist" | tail -1 | awk '{printf "%.0f", $1/1024}') MB"
+row "builder pattern, nothing changed" same
+echo "hoist peak RSS (its own, RUN commands excluded): $(grep '^peak memory' "$W/log-hoist" | awk '{print $3}' | sort -n | tail -1) MB"

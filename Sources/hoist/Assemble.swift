@@ -106,6 +106,12 @@ struct Assemble: AsyncParsableCommand {
                 let s = result.stats
                 FileHandle.standardError.write(Data(("transfer: downloaded \(s.downloadedBytes) bytes in \(s.downloaded.count) blobs, "
                     + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count)\n").utf8))
+                // Hoist's own peak; `time`'s maximum RSS would be the largest RUN command's.
+                if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
+                    let kilobytes = line.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) } ?? 0
+                    FileHandle.standardError.write(Data("peak memory: \(kilobytes / 1024) MB\n".utf8))
+                }
             }
             print(result.digest)
         } catch let error as ExitCode {
