@@ -23,7 +23,8 @@ extension StageExecutor {
         key.add(environment)
         // A secret's value never goes into the key: only the names the mounts add.
         key.add(mountEnvironment.map { String($0.prefix { $0 != "=" }) })
-        key.add([state.containerConfig.user ?? "", state.workingDirectory, "\(network)", run.security ?? "",
+        key.add([state.config.os, state.config.architecture, state.config.variant ?? "",
+                 state.containerConfig.user ?? "", state.workingDirectory, "\(network)", run.security ?? "",
                  clock.epoch.map(String.init) ?? "", "\(compression)"])
         for (target, mount) in mounts { try key.add(mount: target, mount) }
         let cacheKey = key.finalize()

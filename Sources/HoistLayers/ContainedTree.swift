@@ -74,7 +74,7 @@ public final class ContainedTree: @unchecked Sendable {
 
     private func writeFile(_ header: TarHeader, parent: Int32, name: String, content: (Int32) throws -> Void) throws {
         let where_ = root + "/" + header.path
-        removeEntry(parent, name)
+        Self.remove(name, in: parent)
         let out = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard out >= 0 else { throw fail(where_) }
         defer { close(out) }
@@ -92,7 +92,7 @@ public final class ContainedTree: @unchecked Sendable {
         defer { if fromParent != rootFD { close(fromParent) } }
         let toParent = try directory(Array(to.dropLast()))
         defer { if toParent != rootFD { close(toParent) } }
-        removeEntry(toParent, toName)
+        Self.remove(toName, in: toParent)
         guard linkat(fromParent, fromName, toParent, toName, 0) == 0 else { throw fail(root + "/" + path + " → " + target) }
     }
 
@@ -102,15 +102,28 @@ public final class ContainedTree: @unchecked Sendable {
         guard let name = elements.last else { return }
         let parent = try directory(Array(elements.dropLast()))
         defer { if parent != rootFD { close(parent) } }
-        removeEntry(parent, name)
-        guard mknodat(parent, name, S_IFCHR, 0) == 0 else { throw fail(root + "/" + path) }
+        Self.remove(name, in: parent)
+        if mknodat(parent, name, S_IFCHR, 0) == 0 { return }
+        // A filesystem that cannot hold a whiteout device (overlayfs itself, inside a container)
+        // keeps the layer's own `.wh.NAME` marker; such a snapshot is only ever copied (SnapshotCopy).
+        guard errno == EPERM || errno == EINVAL || errno == EOPNOTSUPP else { throw fail(root + "/" + path) }
+        try writeMarker(Whiteout.prefix + name, in: parent, root + "/" + path)
+    }
+
+    private func writeMarker(_ name: String, in parent: Int32, _ path: String) throws {
+        let fd = openat(parent, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw fail(path) }
+        close(fd)
     }
 
     /// Marks `path` (a directory, made if missing) opaque for overlayfs: lower layers' contents are hidden.
     public func markOpaque(_ path: String) throws {
         let fd = try directory(TarHeader.normalize(path).split(separator: "/").map(String.init))
         defer { if fd != rootFD { close(fd) } }
-        guard fsetxattr(fd, UserNamespace.opaqueAttribute, "y", 1, 0) == 0 else { throw fail(root + "/" + path) }
+        if fsetxattr(fd, UserNamespace.opaqueAttribute, "y", 1, 0) == 0 { return }
+        // Where overlayfs's attribute is refused, the layer's `.wh..wh..opq` marker stays (see whiteout).
+        guard errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP else { throw fail(root + "/" + path) }
+        try writeMarker(Whiteout.opaque, in: fd, root + "/" + path)
     }
 
     /// Removes what is at `name` in `parent`: a file, a link, or a whole directory tree (a layer
@@ -132,8 +145,6 @@ public final class ContainedTree: @unchecked Sendable {
         }
         unlinkat(parent, name, AT_REMOVEDIR)
     }
-
-    private func removeEntry(_ parent: Int32, _ name: String) { Self.remove(name, in: parent) }
 
     /// The bytes of a small file inside the root, read without following a symlink anywhere on
     /// the way (an image's `/etc/passwd` that links to the host's `/etc/shadow` is not read); nil

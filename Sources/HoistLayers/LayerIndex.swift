@@ -1,6 +1,6 @@
 /// The headers of one layer, by path, with its whiteouts and opaque directories: enough to answer
 /// "what is at P" without touching bodies.
-public struct LayerIndex: Sendable, Codable {
+public struct LayerIndex: Sendable, Codable, Equatable {
     public var entries: [String: TarHeader] = [:]
     /// Paths this layer deletes from the layers below.
     public var whiteouts: Set<String> = []

@@ -15,8 +15,8 @@ public actor LayerIndexCache {
 
     func index(for digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
-        let file = directory.map { "\($0)/v1/\(digest.algorithm)-\(digest.encoded).json" }
-        if let file, let data = FileManager.default.contents(atPath: file), let stored = try? JSONDecoder().decode(LayerIndex.self, from: data) {
+        let file = directory.map { "\($0)/v2/\(digest.algorithm)-\(digest.encoded)" }
+        if let file, let data = FileManager.default.contents(atPath: file), let stored = LayerIndexFile.decode(Array(data)) {
             indexes[digest] = stored
             return stored
         }
@@ -30,7 +30,7 @@ public actor LayerIndexCache {
 
     /// Best effort: a cache that cannot be written only costs a later re-read.
     private func save(_ index: LayerIndex, to file: String) {
-        guard let data = try? JSONEncoder().encode(index) else { return }
+        let data = Data(LayerIndexFile.encode(index))
         let directory = (file as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temp = file + ".\(UUID().uuidString).partial"

@@ -4,7 +4,8 @@ import HoistLayers
 
 /// Where overlayfs cannot be mounted, a stage's root filesystem is a real directory: each
 /// snapshot (overlayfs format, bottom first) is copied onto it, a 0:0 character device deleting
-/// what it names and an opaque directory emptying what was there. Every step goes through
+/// what it names and an opaque directory emptying what was there (or the layer's own `.wh.`
+/// markers, where the snapshot's filesystem could hold neither). Every step goes through
 /// directory descriptors opened with O_NOFOLLOW, so a symlink an earlier layer left is replaced,
 /// never followed. Hard links within a snapshot stay hard links.
 enum SnapshotCopy {
@@ -19,10 +20,17 @@ enum SnapshotCopy {
 
     private static func copyChildren(from source: Int32, to target: Int32, rootFD: Int32, relative: String, root: String,
                                      copied: inout [FileIdentity: String]) throws {
-        for name in try names(source) {
+        let names = try Self.names(source)
+        // Markers a snapshot kept where its filesystem could not hold overlayfs's own (LayerExtractor).
+        if names.contains(Whiteout.opaque) { for child in try Self.names(target) { ContainedTree.remove(child, in: target) } }
+        for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
             guard fstatat(source, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { throw failure(root + "/" + rel) }
+            if st.st_mode & S_IFMT == S_IFREG, name.hasPrefix(Whiteout.prefix) {
+                if name != Whiteout.opaque { ContainedTree.remove(String(name.dropFirst(Whiteout.prefix.count)), in: target) }
+                continue
+            }
             var existing = stat()
             let exists = fstatat(target, name, &existing, AT_SYMLINK_NOFOLLOW) == 0
             switch st.st_mode & S_IFMT {
@@ -35,7 +43,7 @@ enum SnapshotCopy {
                 defer { close(from) }
                 let to = try openDirectory(target, name)
                 defer { close(to) }
-                if isOpaque(from) { for child in try names(to) { ContainedTree.remove(child, in: to) } }
+                if isOpaque(from) { for child in try Self.names(to) { ContainedTree.remove(child, in: to) } }
                 try copyChildren(from: from, to: to, rootFD: rootFD, relative: rel, root: root, copied: &copied)
                 try copyMetadata(from: from, to: to, st, root + "/" + rel)
             case S_IFREG:

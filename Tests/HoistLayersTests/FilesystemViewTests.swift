@@ -50,6 +50,23 @@ struct FilesystemViewTests {
         #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("app:"))
     }
 
+    @Test func aPersistedIndexReadsBackAsItWasAndAPersistedViewNeedsNoLayer() async throws {
+        for layer in layers {
+            let index = try LayerIndex(reading: try await layer.blobPath())
+            let bytes = LayerIndexFile.encode(index)
+            #expect(LayerIndexFile.decode(bytes) == index)
+            #expect(LayerIndexFile.decode(Array(bytes.dropLast())) == nil, "a cut-off file is no index")
+        }
+        // A second cache over the same directory answers from the files: no layer is read again.
+        let directory = work.path + "/indexes"
+        _ = try await FilesystemView(layers: layers, cache: LayerIndexCache(directory: directory)).walk("etc")
+        let unreadable = layers.map { layer in
+            FilesystemView.Layer(descriptor: layer.descriptor) { throw LayerError.io(path: "layer", message: "must not be read") }
+        }
+        let view = FilesystemView(layers: unreadable, cache: LayerIndexCache(directory: directory))
+        #expect(try await view.walk("etc/wh").map(\.header.path) == ["etc/wh/b"])
+    }
+
     @Test func whiteoutsDeleteAndOpaqueDirectoriesHide() async throws {
         let view = FilesystemView(layers: layers, cache: LayerIndexCache())
         #expect(try await view.entry(at: "etc/wh/a") == nil)

@@ -30,6 +30,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dest + "/usr/lib/go"))
     }
 
+    /// Hoist's state on an overlayfs (as inside a container): an overlayfs upper directory there is
+    /// refused, so the layers are copied, and the build says so and still gives the right files.
+    @Test func whereOverlayfsIsRefusedTheLayersAreCopiedInstead() throws {
+        let h = try CLIHarness(dockerfile: "FROM whiteout\nRUN echo made > /made && rm /etc/wh/b\n")
+        let outer = h.root.path + "/outer"
+        for dir in ["lower", "upper", "work", "merged"] {
+            try FileManager.default.createDirectory(atPath: outer + "/" + dir, withIntermediateDirectories: true)
+        }
+        try Shell.check(["mount", "-t", "overlay", "overlay", "-o",
+                         "lowerdir=\(outer)/lower,upperdir=\(outer)/upper,workdir=\(outer)/work", outer + "/merged"])
+        defer { _ = try? Shell.run(["umount", "-l", outer + "/merged"]) }
+        let dest = h.root.path + "/rootfs"
+        let result = try h.hoist(["assemble", "-o", "type=local,dest=\(dest)", "."], environment: ["HOIST_ROOT": outer + "/merged/state"])
+        try #require(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("line 2: root filesystem copied from the layers (overlayfs refused: "), "\(result.stderr)")
+        #expect(FileManager.default.contents(atPath: dest + "/made") == Data("made\n".utf8))
+        #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/b"), "deleted by the RUN")
+        // The base's own whiteout and opaque directory were applied while copying its layers.
+        #expect(!FileManager.default.fileExists(atPath: dest + "/etc/wh/a"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dest + "/opt/opq") == ["z"])
+    }
+
     @Test func failingCommandStopsTheBuildWithItsExitCodeLineAndLastOutput() throws {
         let h = try CLIHarness(dockerfile: "FROM busybox\nRUN echo first line && echo the last words && exit 3\nCOPY never /never\n")
         let result = try h.build()
@@ -221,12 +243,12 @@ import Testing
         let result = try Shell.run(["sh", "-c", script], environment: environment, directory: h.context.path)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(result.stdout)\(result.stderr)")
-        #expect(lines[0].hasPrefix("removed 0 snapshot(s), 0 cached RUN result(s) and 0 cache mount(s)") && lines[0].hasSuffix("kept 2 in use by a running build"),
+        #expect(lines[0].hasPrefix("removed 0 snapshot(s), 0 cached RUN result(s), 0 cache mount(s)") && lines[0].hasSuffix("kept 2 in use by a running build"),
                 "the base's snapshot and the cache mount were in use: \(lines[0])")
         #expect(lines[1] == "build exit 0", "\(lines[1]): \((try? String(contentsOfFile: h.root.path + "/build.log", encoding: .utf8)) ?? "")")
         #expect(FileManager.default.contents(atPath: h.root.path + "/out/done") == Data("done\n".utf8))
         // Afterwards: the base's snapshot and the RUN layer's, the RUN result and the cache go.
-        #expect(lines[2].hasPrefix("removed 2 snapshot(s), 1 cached RUN result(s) and 1 cache mount(s)") && lines[2].hasSuffix("kept 0 in use by a running build"),
+        #expect(lines[2].hasPrefix("removed 2 snapshot(s), 1 cached RUN result(s), 1 cache mount(s)") && lines[2].hasSuffix("kept 0 in use by a running build"),
                 "\(lines[2])")
         let left = try FileManager.default.contentsOfDirectory(atPath: h.root.path + "/snapshots").filter { !$0.hasSuffix(".lock") }
         #expect(left.isEmpty, "\(left)")

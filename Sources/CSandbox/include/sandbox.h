@@ -34,8 +34,8 @@ struct hoist_sandbox {
     const struct hoist_mount *mounts;
     size_t nmounts;
     int new_network;
-    int in_user_namespace;
-    int all_capabilities;    /* RUN --security=insecure: keep every capability */   /* hoist runs in its own user namespace (rootless): no setgroups */
+    int in_user_namespace;   /* hoist runs in its own user namespace (rootless): no setgroups */
+    int all_capabilities;    /* RUN --security=insecure: keep every capability */
     int stdout_fd;
     int stderr_fd;
 };

@@ -2,10 +2,10 @@ import Foundation
 import HoistLayers
 import HoistOCI
 
-/// What makes a RUN's layer what it is, hashed: the layers it runs on, the command and its
-/// environment, user, directory and network, what each mount brings (a bind from the context by
-/// its content, one from a stage by that stage's layers), and how the layer is written (epoch,
-/// compression). Secret and cache contents are left out, as in BuildKit: a secret changing does
+/// What makes a RUN's layer what it is, hashed: the layers it runs on and their platform, the
+/// command and its environment, user, directory and network, what each mount brings (a bind from
+/// the context by its content, one from a stage by that stage's layers), and how the layer is
+/// written (epoch, compression). Secret and cache contents are left out, as in BuildKit: a secret changing does
 /// not rerun a command, and a cache is not an input.
 struct RunCacheKey {
     private let hasher = SHA256Hasher()
