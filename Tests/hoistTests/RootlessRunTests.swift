@@ -12,7 +12,9 @@ import Testing
     private func hoistAsNobody(_ h: CLIHarness, _ arguments: [String], environment: [String: String] = [:]) throws -> ShellResult {
         let binary = h.root.path + "/bin/hoist"
         try FileManager.default.createDirectory(atPath: h.root.path + "/bin", withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: binary) { try FileManager.default.copyItem(atPath: Paths.hoist, toPath: binary) }
+        // Copied by cp, not in this process: a file this process holds open for writing while another
+        // test forks would be "text file busy" to exec.
+        if !FileManager.default.fileExists(atPath: binary) { try Shell.check(["cp", Paths.hoist, binary]) }
         let conf = h.root.path + "/registries.conf"
         if !FileManager.default.fileExists(atPath: conf) {
             try FileManager.default.copyItem(atPath: h.fixtures.environment(root: "")["HOIST_REGISTRIES_CONF"]!, toPath: conf)
