@@ -23,8 +23,9 @@ public final class ContainedTree: @unchecked Sendable {
 
     deinit { close(rootFD) }
 
-    /// Writes one merged-tree entry; `body` is the staged file for regular files.
-    public func write(_ header: TarHeader, body: String?) throws {
+    /// Writes one merged-tree entry; `body` is the staged file for regular files. `xattrs` are set
+    /// last (a chown would clear `security.capability`); overlayfs's and Hoist's own are never set.
+    public func write(_ header: TarHeader, body: String?, xattrs: [String: [UInt8]] = [:]) throws {
         let elements = TarHeader.normalize(header.path).split(separator: "/").map(String.init)
         guard let name = elements.last else { return }
         let parent = try directory(Array(elements.dropLast()))
@@ -36,10 +37,10 @@ public final class ContainedTree: @unchecked Sendable {
             let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw fail(where_) }
             defer { close(fd) }
-            try finish(fd: fd, header, where_)
+            try finish(fd: fd, header, where_, xattrs: xattrs)
         case .file, .hardlink:
             guard let body else { throw LayerError.io(path: where_, message: "no content staged") }
-            try writeFile(header, parent: parent, name: name) { out in
+            try writeFile(header, parent: parent, name: name, xattrs: xattrs) { out in
                 let input = open(body, O_RDONLY | O_CLOEXEC)
                 guard input >= 0 else { throw self.fail(body) }
                 defer { close(input) }
@@ -64,22 +65,23 @@ public final class ContainedTree: @unchecked Sendable {
     }
 
     /// A regular file whose bytes `content` writes into the open descriptor it is given.
-    public func writeFile(_ header: TarHeader, content: (Int32) throws -> Void) throws {
+    public func writeFile(_ header: TarHeader, xattrs: [String: [UInt8]] = [:], content: (Int32) throws -> Void) throws {
         let elements = TarHeader.normalize(header.path).split(separator: "/").map(String.init)
         guard let name = elements.last else { return }
         let parent = try directory(Array(elements.dropLast()))
         defer { if parent != rootFD { close(parent) } }
-        try writeFile(header, parent: parent, name: name, content: content)
+        try writeFile(header, parent: parent, name: name, xattrs: xattrs, content: content)
     }
 
-    private func writeFile(_ header: TarHeader, parent: Int32, name: String, content: (Int32) throws -> Void) throws {
+    private func writeFile(_ header: TarHeader, parent: Int32, name: String, xattrs: [String: [UInt8]],
+                           content: (Int32) throws -> Void) throws {
         let where_ = root + "/" + header.path
         Self.remove(name, in: parent)
         let out = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard out >= 0 else { throw fail(where_) }
         defer { close(out) }
         try content(out)
-        try finish(fd: out, header, where_)
+        try finish(fd: out, header, where_, xattrs: xattrs)
     }
 
     /// A hard link at `path` to `target`, both inside the root; a symlink on either path is never
@@ -194,7 +196,7 @@ public final class ContainedTree: @unchecked Sendable {
         return fd
     }
 
-    private func finish(fd: Int32, _ header: TarHeader, _ path: String) throws {
+    private func finish(fd: Int32, _ header: TarHeader, _ path: String, xattrs: [String: [UInt8]] = [:]) throws {
         if setOwners {
             if UserNamespace.maps(uid: header.uid, gid: header.gid) {
                 guard fchown(fd, uid_t(header.uid), gid_t(header.gid)) == 0 else { throw fail(path) }
@@ -204,6 +206,10 @@ public final class ContainedTree: @unchecked Sendable {
             }
         }
         guard fchmod(fd, mode_t(header.mode & 0o7777)) == 0 else { throw fail(path) }
+        for (name, value) in xattrs.sorted(by: { $0.key < $1.key }) where Xattrs.kept(name) {
+            // Best effort where the filesystem or namespace refuses one (security.* without root).
+            if fsetxattr(fd, name, value, value.count, 0) != 0, errno != EPERM, errno != ENOTSUP, errno != EOPNOTSUPP { throw fail(path) }
+        }
         var times = [timespec(tv_sec: time_t(header.mtime), tv_nsec: 0), timespec(tv_sec: time_t(header.mtime), tv_nsec: 0)]
         futimens(fd, &times)
     }

@@ -47,6 +47,20 @@ public final class TarReader {
                          size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
     }
 
+    /// The current entry's extended attributes (PAX `SCHILY.xattr.*` and `LIBARCHIVE.xattr.*`).
+    public func xattrs() -> [String: [UInt8]] {
+        guard let e = entry, archive_entry_xattr_reset(e) > 0 else { return [:] }
+        var result: [String: [UInt8]] = [:]
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK {
+            guard let name else { continue }
+            result[String(cString: name)] = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+        }
+        return result
+    }
+
     /// Copies the current entry's body into an open file.
     public func copyBody(into fd: Int32) throws {
         let rc = archive_read_data_into_fd(archive, fd)

@@ -71,4 +71,20 @@ import Testing
         #expect(opaque == "y")
         #expect(FileManager.default.contents(atPath: snapshot + "/opt/kept") == Data("k".utf8))
     }
+
+    @Test func xattrsAreKeptButOverlayfsOwnAreNeverSet() throws {
+        let dir = try TempDirectory("hoist-layer")
+        let blob = dir.path + "/layer.tar"
+        try Shell.check([Paths.python, "-c", """
+            import io, sys, tarfile
+            with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+                i = tarfile.TarInfo("tool"); i.size = 1
+                i.pax_headers = {"SCHILY.xattr.user.kept": "yes", "SCHILY.xattr.trusted.overlay.redirect": "/etc"}
+                t.addfile(i, io.BytesIO(b"x"))
+            """, blob])
+        let snapshot = dir.path + "/snap"
+        try LayerExtractor.extract(blob: blob, into: snapshot)
+        let names = try Shell.check([Paths.python, "-c", "import os, sys; print(sorted(os.listxattr(sys.argv[1])))", snapshot + "/tool"])
+        #expect(names.trimmingCharacters(in: .whitespacesAndNewlines) == "['user.kept']")
+    }
 }

@@ -104,6 +104,30 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dest + "/etc/hosts"), "files the sandbox provided are not in the image")
     }
 
+    @Test func aFileTheRunChangesKeepsItsCapabilityFromTheBase() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox AS base
+            COPY capped /capped
+            FROM base
+            RUN chmod 750 /capped
+            """, files: ["capped": "#!/bin/sh\n"])
+        // cap_net_bind_service=ep, as setcap writes it.
+        try Shell.check([Paths.python, "-c", "import os, sys; os.setxattr(sys.argv[1], 'security.capability', bytes.fromhex('0100000200040000000000000000000000000000'))",
+                         h.context.path + "/capped"])
+        let archive = h.root.path + "/image.tar"
+        _ = try rootfs(h, ["-o", "type=oci,dest=\(archive)"])
+        let found = try Shell.check([Paths.python, "-c", """
+            import json, sys, tarfile
+            outer = tarfile.open(sys.argv[1])
+            index = json.load(outer.extractfile("index.json"))
+            manifest = json.load(outer.extractfile("blobs/sha256/" + index["manifests"][0]["digest"][7:]))
+            layer = tarfile.open(fileobj=outer.extractfile("blobs/sha256/" + manifest["layers"][-1]["digest"][7:]))
+            m = layer.getmember("capped")
+            print(oct(m.mode), m.pax_headers.get("SCHILY.xattr.security.capability", "").encode("utf-8", "surrogateescape").hex())
+            """, archive])
+        #expect(found.trimmingCharacters(in: .whitespacesAndNewlines) == "0o750 0100000200040000000000000000000000000000")
+    }
+
     @Test func runCannotSeeOrChangeHostFilesOutsideItsRoot() throws {
         let marker = "/tmp/hoist-host-marker-\(UInt32.random(in: 0...UInt32.max))"
         FileManager.default.createFile(atPath: marker, contents: Data("host\n".utf8))
