@@ -151,6 +151,9 @@ public struct Builder {
         if options.forceCompression {
             final.layers = try await LayerRecompressor(registry: registry, log: log).convert(final.layers, to: options.compression)
         }
+        if options.sourceDateEpoch == nil {
+            FirstBuildTime(directory: options.root.appendingPathComponent("created").path).settle(&final.config, builtAt: clock.created)
+        }
         let image = try ImageAssembler.assemble(final, store: store, format: options.format, annotations: options.annotations)
         log("image \(image.manifestDigest)")
 

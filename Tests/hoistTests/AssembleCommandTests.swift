@@ -14,6 +14,23 @@ import Testing
         #expect(last == digest)
     }
 
+    /// As a fully cached BuildKit build: nothing changed, same digest (`created` is when this image
+    /// was first built), so a push of it is a no-op; any change gives a new one.
+    @Test(arguments: ["COPY app.txt /app.txt", "RUN echo ran > /ran"])
+    func aRebuildThatChangesNothingGivesTheSameDigest(_ instruction: String) throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\n\(instruction)\nENV A=1\n", files: ["app.txt": "one\n"])
+        func digest() throws -> String {
+            let result = try h.hoist(["assemble", "-q", "-o", "type=oci,dest=\(h.root.path)/out.tar", "."])
+            try #require(result.status == 0, "\(result.stderr)")
+            return result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        }
+        let first = try digest()
+        Thread.sleep(forTimeInterval: 1.1)  // `created` has whole seconds: a new time would show
+        #expect(try digest() == first)
+        _ = try h.context.file("Dockerfile", "FROM busybox:latest\n\(instruction)\nENV A=2\n")
+        #expect(try digest() != first)
+    }
+
     @Test func registriesConfFlagOverridesTheEnvironment() throws {
         let h = try CLIHarness(dockerfile: "FROM busybox:latest\n")
         let bogus = try h.root.file("bogus.conf", "[[registry]]\nprefix = \"docker.io\"\nlocation = \"127.0.0.1:1\"\n")
