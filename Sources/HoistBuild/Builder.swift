@@ -137,6 +137,7 @@ public struct Builder {
                                          runCache: RunCache(directory: options.root.appendingPathComponent("run-cache").path, store: store),
                                          log: log)
             executor.noCache = options.noCache
+            executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
             executor.secrets = options.secrets
             executor.sshAgent = options.sshAgent
             executor.allowInsecure = options.allowInsecure

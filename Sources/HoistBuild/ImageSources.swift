@@ -39,13 +39,15 @@ actor ImageSources {
     }
 
     /// A view over `layers` that fetches a remote layer's blob only when a question needs it.
-    nonisolated func view(over layers: [LayerRef]) -> FilesystemView {
+    /// `storeBlobs`: the layers will be unpacked for a RUN anyway, so reading one for its index
+    /// stores it on the way instead of downloading it twice (once to a temp file, once to store).
+    nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false) -> FilesystemView {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
             FilesystemView.Layer(descriptor: layer.descriptor, blobPath: {
                 try await layer.localPath(using: registry)
             }, indexSource: {
-                if case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
+                if !storeBlobs, case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
                     return (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
                 }
                 return (try await layer.localPath(using: registry), false)

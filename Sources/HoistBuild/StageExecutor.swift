@@ -26,6 +26,8 @@ struct StageExecutor {
     /// RUN layers from earlier builds, and `--no-cache` to run every command again.
     let runCache: RunCache
     var noCache = false
+    /// The stage has a RUN: its layers will be in the store and unpacked, so COPY reads them from there.
+    var runsCommands = false
     let log: @Sendable (String) -> Void
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {
@@ -228,7 +230,7 @@ struct StageExecutor {
         }
         var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
         try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: rawSources.count + inline.count, location: location)
-        let stageView = sources.view(over: state.layers)
+        let stageView = sources.view(over: state.layers, storeBlobs: runsCommands)
         do { try await destination.resolve(in: stageView) } catch { throw BuildError.at(location, "\(keyword) \(rawDestination): \(error)") }
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -322,7 +324,7 @@ struct StageExecutor {
     /// WORKDIR's layer: the directories of `directory` the stage lacks, owned by the stage's USER as
     /// BuildKit makes them; empty when the directory exists (BuildKit still records a layer).
     private func makeWorkingDirectory(_ directory: String, state: StageState, location: SourceLocation) async throws -> LayerRef {
-        let view = sources.view(over: state.layers)
+        let view = sources.view(over: state.layers, storeBlobs: runsCommands)
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var entries: [LayerEntry] = []
