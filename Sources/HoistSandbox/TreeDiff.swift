@@ -89,20 +89,18 @@ public struct TreeDiff {
             let st = try DiskEntry.lstat(full)
             let now = Stamp(st)
             let old = replaced ? nil : before[rel]
-            guard var entry = try DiskEntry.entry(at: full, relative: rel, st) else { continue }
+            // The entry (with its xattrs) is read only for what changed: most of the tree did not.
             if now.isDirectory {
                 // A directory whose inode changed was removed and made again: lower contents are hidden.
                 let remade = old.map { !$0.isDirectory || $0.inode != now.inode } ?? true
                 let index = entries.count
                 let inner = try walk(rel, full, replaced: remade, excluded: excluded, into: &entries, identities: &identities)
-                if remade || inner || old != now {
-                    if remade, old?.isDirectory == true { entries.insert(DiskEntry.opaque(rel, mtime: entry.mtime), at: index) }
-                    entries.insert(entry, at: index)
-                    changed = true
-                }
-            } else if old != now {
+                guard remade || inner || old != now, let entry = try DiskEntry.entry(at: full, relative: rel, st) else { continue }
+                if remade, old?.isDirectory == true { entries.insert(DiskEntry.opaque(rel, mtime: entry.mtime), at: index) }
+                entries.insert(entry, at: index)
+                changed = true
+            } else if old != now, let entry = try DiskEntry.entry(at: full, relative: rel, st) {
                 if case .file = entry.kind { identities[rel] = FileIdentity(linked: st) }
-                entry.path = rel
                 entries.append(entry)
                 changed = true
             }
