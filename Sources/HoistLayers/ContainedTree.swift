@@ -134,18 +134,27 @@ public final class ContainedTree: @unchecked Sendable {
         if unlinkat(parent, name, 0) == 0 || errno == ENOENT { return }
         let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return }
-        if let dir = fdopendir(fd) {
-            var children: [String] = []
-            while let entry = readdir(dir) {
-                let child = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-                if child != "." && child != ".." { children.append(child) }
-            }
-            for child in children { remove(child, in: fd) }
-            closedir(dir)
-        } else {
-            close(fd)
-        }
+        for child in (try? names(in: fd)) ?? [] { remove(child, in: fd) }
+        close(fd)
         unlinkat(parent, name, AT_REMOVEDIR)
+    }
+
+    /// The names in an open directory (the descriptor stays open and usable), sorted: readdir's
+    /// order is the filesystem's.
+    public static func names(in fd: Int32) throws -> [String] {
+        let copy = dup(fd)
+        guard copy >= 0 else { throw LayerError.io(path: "a directory", message: String(cString: strerror(errno))) }
+        guard let dir = fdopendir(copy) else {
+            close(copy)
+            throw LayerError.io(path: "a directory", message: String(cString: strerror(errno)))
+        }
+        defer { closedir(dir) }
+        var result: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { result.append(name) }
+        }
+        return result.sorted()
     }
 
     /// The bytes of a small file inside the root, read without following a symlink anywhere on

@@ -7,9 +7,10 @@ import Foundation
 /// upper directory of a RUN. Hoist's own attributes (overlayfs's, the rootless owner) are never kept.
 public enum Xattrs {
     static func kept(_ name: String) -> Bool {
-        name != "security.selinux" && !name.hasPrefix("trusted.overlay.") && !name.hasPrefix("user.overlay.")
-            && name != UserNamespace.ownerAttribute
+        name != "security.selinux" && !isOverlayfs(name) && name != UserNamespace.ownerAttribute
     }
+
+    static func isOverlayfs(_ name: String) -> Bool { name.hasPrefix("trusted.overlay.") || name.hasPrefix("user.overlay.") }
 
     /// The owner an image gave a file that a rootless namespace could not map (see UserNamespace).
     public static func recordedOwner(_ path: String) -> (uid: Int, gid: Int)? {
@@ -22,19 +23,30 @@ public enum Xattrs {
 
     /// The kept attributes of `path` (not following a symlink); none on a filesystem without them.
     public static func read(_ path: String) -> [String: [UInt8]] {
-        let size = llistxattr(path, nil, 0)
+        collect(list: { llistxattr(path, $0, $1) }, get: { lgetxattr(path, $0, $1, $2) }, keep: kept)
+    }
+
+    /// Every attribute of an open file but overlayfs's own (the rootless owner included): what a
+    /// snapshot's file carries into a copy of it.
+    public static func readForCopy(fd: Int32) -> [String: [UInt8]] {
+        collect(list: { flistxattr(fd, $0, $1) }, get: { fgetxattr(fd, $0, $1, $2) }, keep: { !isOverlayfs($0) })
+    }
+
+    private static func collect(list: (UnsafeMutablePointer<CChar>?, Int) -> Int, get: (String, UnsafeMutableRawPointer?, Int) -> Int,
+                                keep: (String) -> Bool) -> [String: [UInt8]] {
+        let size = list(nil, 0)
         guard size > 0 else { return [:] }
         var names = [CChar](repeating: 0, count: size)
-        let got = llistxattr(path, &names, size)
+        let got = list(&names, size)
         guard got > 0 else { return [:] }
         var result: [String: [UInt8]] = [:]
         for raw in names[0..<got].split(separator: 0) {
             let name = String(decoding: raw.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard kept(name) else { continue }
-            let length = lgetxattr(path, name, nil, 0)
+            guard keep(name) else { continue }
+            let length = get(name, nil, 0)
             guard length >= 0 else { continue }  // removed meanwhile
             var value = [UInt8](repeating: 0, count: length)
-            let n = lgetxattr(path, name, &value, length)
+            let n = get(name, &value, length)
             if n >= 0 { result[name] = Array(value[0..<n]) }
         }
         return result

@@ -32,10 +32,11 @@ enum DiskEntry {
         }
     }
 
-    static func linkTarget(_ path: String) throws -> String {
+    /// Where the symlink `name` in `parent` (a path, by default) points.
+    static func linkTarget(_ name: String, in parent: Int32 = AT_FDCWD) throws -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink(path, &buffer, buffer.count - 1)
-        guard n >= 0 else { throw SandboxError.setup("\(path): \(String(cString: strerror(errno)))") }
+        let n = readlinkat(parent, name, &buffer, buffer.count - 1)
+        guard n >= 0 else { throw SandboxError.setup("\(name): \(String(cString: strerror(errno)))") }
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 

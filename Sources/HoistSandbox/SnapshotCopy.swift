@@ -20,9 +20,9 @@ enum SnapshotCopy {
 
     private static func copyChildren(from source: Int32, to target: Int32, rootFD: Int32, relative: String, root: String,
                                      copied: inout [FileIdentity: String]) throws {
-        let names = try Self.names(source)
+        let names = try ContainedTree.names(in: source)
         // Markers a snapshot kept where its filesystem could not hold overlayfs's own (LayerExtractor).
-        if names.contains(Whiteout.opaque) { for child in try Self.names(target) { ContainedTree.remove(child, in: target) } }
+        if names.contains(Whiteout.opaque) { for child in try ContainedTree.names(in: target) { ContainedTree.remove(child, in: target) } }
         for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
@@ -43,7 +43,7 @@ enum SnapshotCopy {
                 defer { close(from) }
                 let to = try openDirectory(target, name)
                 defer { close(to) }
-                if isOpaque(from) { for child in try Self.names(to) { ContainedTree.remove(child, in: to) } }
+                if isOpaque(from) { for child in try ContainedTree.names(in: to) { ContainedTree.remove(child, in: to) } }
                 try copyChildren(from: from, to: to, rootFD: rootFD, relative: rel, root: root, copied: &copied)
                 try copyMetadata(from: from, to: to, st, root + "/" + rel)
             case S_IFREG:
@@ -64,7 +64,7 @@ enum SnapshotCopy {
                 if let identity { copied[identity] = rel }
             case S_IFLNK:
                 if exists { ContainedTree.remove(name, in: target) }
-                let link = try linkTarget(source, name, root + "/" + rel)
+                let link = try DiskEntry.linkTarget(name, in: source)
                 guard symlinkat(link, target, name) == 0 else { throw failure(root + "/" + rel) }
                 if geteuid() == 0 { fchownat(target, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) }
                 var times = [st.st_atim, st.st_mtim]
@@ -99,20 +99,7 @@ enum SnapshotCopy {
     private static func copyMetadata(from: Int32, to: Int32, _ st: stat, _ path: String) throws {
         if geteuid() == 0 { fchown(to, st.st_uid, st.st_gid) }
         guard fchmod(to, st.st_mode & 0o7777) == 0 else { throw failure(path) }
-        let size = flistxattr(from, nil, 0)
-        if size > 0 {
-            var list = [CChar](repeating: 0, count: size)
-            let got = flistxattr(from, &list, size)
-            for raw in list[0..<max(got, 0)].split(separator: 0) {
-                let name = String(decoding: raw.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                if name.hasPrefix("trusted.overlay.") || name.hasPrefix("user.overlay.") { continue }
-                let length = fgetxattr(from, name, nil, 0)
-                guard length >= 0 else { continue }
-                var value = [UInt8](repeating: 0, count: length)
-                let n = fgetxattr(from, name, &value, length)
-                if n >= 0 { fsetxattr(to, name, value, n, 0) }
-            }
-        }
+        for (name, value) in Xattrs.readForCopy(fd: from) { fsetxattr(to, name, value, value.count, 0) }
         var times = [st.st_atim, st.st_mtim]
         futimens(to, &times)
     }
@@ -126,26 +113,6 @@ enum SnapshotCopy {
         let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw failure(name) }
         return fd
-    }
-
-    /// The names in an open directory, sorted (readdir's order is the filesystem's).
-    static func names(_ fd: Int32) throws -> [String] {
-        let copy = dup(fd)
-        guard copy >= 0, let dir = fdopendir(copy) else { throw failure("a directory") }
-        defer { closedir(dir) }
-        var result: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { result.append(name) }
-        }
-        return result.sorted()
-    }
-
-    private static func linkTarget(_ parent: Int32, _ name: String, _ path: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlinkat(parent, name, &buffer, buffer.count - 1)
-        guard n >= 0 else { throw failure(path) }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func failure(_ path: String) -> SandboxError {
