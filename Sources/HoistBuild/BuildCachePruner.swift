@@ -43,7 +43,7 @@ public struct BuildCachePruner {
             let directory = indexes.appendingPathComponent(version).path
             for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
                 report.bytes += Snapshotter.diskUsage(directory + "/" + name)
-                if unlink(directory + "/" + name) == 0, !name.hasSuffix(".partial") { report.indexes += 1 }
+                if unlink(directory + "/" + name) == 0, !name.hasPrefix("."), !name.hasSuffix(".partial") { report.indexes += 1 }
             }
             rmdir(directory)
         }

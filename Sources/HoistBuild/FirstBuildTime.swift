@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 import HoistOCI
 
 /// Without SOURCE_DATE_EPOCH, the `created` of an image (and of the history entries this build
@@ -25,9 +26,7 @@ struct FirstBuildTime {
         if let stored = try? String(contentsOfFile: file, encoding: .utf8), !stored.isEmpty {
             first = stored
         } else {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let temp = file + ".\(UUID().uuidString)"
-            if FileManager.default.createFile(atPath: temp, contents: Data(created.utf8)), rename(temp, file) != 0 { unlink(temp) }
+            CacheFile.write(Data(created.utf8), to: file)
         }
         config.created = first
         config.history = config.history?.map { entry in

@@ -24,17 +24,7 @@ public actor LayerIndexCache {
         defer { if temporary { unlink(path) } }
         let index = try await Blocking.run { try LayerIndex(reading: path) }
         indexes[digest] = index
-        if let file { save(index, to: file) }
+        if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index
-    }
-
-    /// Best effort: a cache that cannot be written only costs a later re-read.
-    private func save(_ index: LayerIndex, to file: String) {
-        let data = Data(LayerIndexFile.encode(index))
-        let directory = (file as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temp = file + ".\(UUID().uuidString).partial"
-        guard FileManager.default.createFile(atPath: temp, contents: data) else { return }
-        if rename(temp, file) != 0 { unlink(temp) }
     }
 }

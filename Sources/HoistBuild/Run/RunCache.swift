@@ -1,5 +1,6 @@
 import Foundation
 import HoistContent
+import HoistLayers
 import HoistOCI
 
 /// RUN results kept between builds: `$HOIST_ROOT/run-cache/KEY` holds the layer a RUN with that
@@ -20,12 +21,8 @@ struct RunCache {
         return LayerRef(descriptor: entry.descriptor, diffID: entry.diffID, source: .store)
     }
 
-    /// Records the layer; written to a temp file and renamed, so a reader never sees half of it.
     func record(_ layer: LayerRef, for key: String) {
         guard let data = try? JSONEncoder().encode(Entry(descriptor: layer.descriptor, diffID: layer.diffID)) else { return }
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temp = directory + "/.\(key).\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temp, contents: data) else { return }
-        if rename(temp, directory + "/" + key) != 0 { unlink(temp) }
+        CacheFile.write(data, to: directory + "/" + key)
     }
 }
