@@ -9,12 +9,14 @@ public final class RootFilesystem {
     public enum Kind: Sendable, Equatable { case overlay, copy }
 
     public let merged: String
-    public private(set) var kind: Kind = .copy
     /// Why overlayfs was not used, when it was tried and refused.
     public private(set) var overlayRefusal: String?
     private let upper: String
     private var mounted = false
-    private var stamps: TreeDiff?  // set for .copy
+    /// The copy's stamps from before the command; nil when overlayfs's upper directory collects the changes.
+    private var stamps: TreeDiff?
+
+    public var kind: Kind { stamps == nil ? .overlay : .copy }
 
     /// `lowers` bottom layer first. `preferred` nil: overlayfs if it mounts, else a copy.
     public init(lowers: [String], scratch: String, preferred: Kind? = RootFilesystem.requested) throws {
@@ -24,14 +26,12 @@ public final class RootFilesystem {
         if preferred != .copy {
             do {
                 try mountOverlay(lowers: lowers, scratch: scratch)
-                kind = .overlay
                 return
             } catch let error as SandboxError {
                 guard preferred == nil, case let .overlay(why) = error else { throw error }
                 overlayRefusal = why
             }
         }
-        kind = .copy
         for lower in lowers { try SnapshotCopy.apply(lower, onto: merged) }
         // Stamped before the sandbox's mount points are made, as overlayfs would see them: the
         // points are excluded by path, and the directories they were made in are changed.
@@ -73,14 +73,11 @@ public final class RootFilesystem {
 
     /// What the command changed, as layer entries (`excluded` paths left out).
     public func changes(excluded: Set<String>) throws -> [LayerEntry] {
-        switch kind {
-        case .overlay: try UpperDiff.entries(of: upper, excluded: excluded)
-        case .copy: try stamps!.entries(excluded: excluded)
-        }
+        try stamps?.entries(excluded: excluded) ?? UpperDiff.entries(of: upper, excluded: excluded)
     }
 
     /// The upper directory, which is already the snapshot of the layer made from it (overlay only).
-    public var reusableSnapshot: String? { kind == .overlay ? upper : nil }
+    public var reusableSnapshot: String? { stamps == nil ? upper : nil }
 
     public func unmount() {
         guard mounted else { return }
