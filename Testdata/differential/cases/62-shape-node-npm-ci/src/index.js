@@ -1,0 +1,2 @@
+const mode = "DEV";
+console.log(mode);

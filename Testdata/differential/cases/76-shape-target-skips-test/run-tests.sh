@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "FAIL: 1 test failed"
+exit 1

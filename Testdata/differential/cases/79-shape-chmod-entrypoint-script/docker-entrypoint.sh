@@ -1,0 +1,6 @@
+#!/bin/sh
+set -e
+if [ "${1#-}" != "$1" ]; then
+  set -- serve "$@"
+fi
+exec "$@"
