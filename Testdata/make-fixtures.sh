@@ -5,6 +5,8 @@
 #   library/alpine     2 layers: busybox + /etc/alpine-release
 #   library/nginx      2 layers: busybox + /etc/nginx/nginx.conf
 #   library/whiteout   3 layers; the top one deletes /etc/wh/a (.wh.a) and makes /opt/opq opaque
+#   library/hostile    2 layers: busybox + a layer whose entries climb out (`../x`, `/abs/x`) or go through
+#                      its own symlinks (`escape -> /tmp` then `escape/file`), as hostile images do
 #   library/multiarch  an index of linux/amd64 and linux/arm64 (Debian's arm64 busybox-static)
 #   Testdata/make-fixtures.sh REGISTRY WORKDIR [ARM64_BUSYBOX]
 set -euo pipefail
@@ -64,6 +66,31 @@ mkdir -p "$W/wh-top/etc/wh" "$W/wh-top/opt/opq"
 : > "$W/wh-top/etc/wh/.wh.a"; : > "$W/wh-top/opt/opq/.wh..wh..opq"; echo z > "$W/wh-top/opt/opq/z"
 layer whiteout "$W/wh-top" "whiteout and opaque"
 
+image hostile
+# Written by Python's tarfile: GNU tar refuses to write such names. Each entry lands inside the root
+# when a runtime applies the layer (containerd's RootPath): escape/file is /tmp/file, rel/rel-file is
+# /etc/rel-file, ../dotdot.txt is /dotdot.txt, deep/up/deep-up.txt is /deep-up.txt.
+python3 - "$W/hostile.tar" <<'PY'
+import io, sys, tarfile
+out = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+def add(name, kind=tarfile.REGTYPE, data=b"", link="", mode=0o644):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.mode, info.mtime, info.size = kind, link, mode, 1700000000, len(data)
+    out.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+add("escape", tarfile.SYMTYPE, link="/tmp", mode=0o777)
+add("escape/file", data=b"through an absolute symlink\n")
+add("rel", tarfile.SYMTYPE, link="../../etc", mode=0o777)
+add("rel/rel-file", data=b"through a relative symlink\n")
+add("../dotdot.txt", data=b"dot dot\n")
+add("/abs/absolute.txt", data=b"absolute\n")
+add("deep", tarfile.DIRTYPE, mode=0o755)
+add("deep/up", tarfile.SYMTYPE, link="../../../..", mode=0o777)
+add("deep/up/deep-up.txt", data=b"up and out\n")
+add("hardlink", tarfile.LNKTYPE, link="escape/file")
+out.close()
+PY
+umoci raw add-layer --image "$L:hostile" --history.created_by "hostile entries" "$W/hostile.tar"
+
 if [ -n "$ARM64" ]; then
   rootfs "$W/rootfs-arm64" "$ARM64"
   image multi-amd64 amd64
@@ -82,5 +109,6 @@ push busybox busybox
 push alpine alpine
 push nginx nginx
 push whiteout whiteout
+push hostile hostile
 [ -n "$ARM64" ] && push multiarch multiarch --all
 echo "fixtures pushed to $REG"

@@ -214,8 +214,11 @@ public struct Builder {
         }
         switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location, contexts: graph.namedContexts) {
         case .scratch:
+            // BuildKit's emptyImage: WorkingDir "/" (the default PATH is added to every stage that lacks one).
             var config = ImageConfig(platform: platform ?? sources.platform)
-            config.config = ContainerConfig()
+            var container = ContainerConfig()
+            container.workingDir = "/"
+            config.config = container
             return StageState(config: config, layers: [])
         case let .stage(i):
             return built[i]!

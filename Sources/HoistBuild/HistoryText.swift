@@ -2,15 +2,15 @@ import HoistDockerfile
 import HoistOCI
 
 /// `created_by` texts as BuildKit writes them: values after expansion, and Go's formatting where
-/// BuildKit prints a Go value (EXPOSE's map, VOLUME's slice, HEALTHCHECK's struct with `%q`).
+/// BuildKit prints a Go value (EXPOSE's and VOLUME's slices, HEALTHCHECK's struct with `%q`).
 enum HistoryText {
     static func pairs(_ keyword: String, _ pairs: [(String, String)]) -> String {
         ([keyword] + pairs.map { "\($0.0)=\($0.1)" }).joined(separator: " ")
     }
 
-    /// `EXPOSE map[443/tcp:{} 80/tcp:{}]`: Go prints a map's keys sorted.
+    /// `EXPOSE [443/tcp 80/tcp]`: BuildKit 0.25 prints the sorted port list (0.13 printed a Go map).
     static func expose(_ ports: [String]) -> String {
-        "EXPOSE map[" + Set(ports).sorted().map { "\($0):{}" }.joined(separator: " ") + "]"
+        "EXPOSE [" + Set(ports).sorted().joined(separator: " ") + "]"
     }
 
     static func volume(_ paths: [String]) -> String {

@@ -13,7 +13,11 @@ extension StageExecutor {
         // Build args in scope reach the command as environment variables, as in BuildKit.
         let imageEnv = state.containerConfig.env ?? []
         let args = variables.args.filter { key, _ in !imageEnv.contains { $0.hasPrefix(key + "=") } }.sorted { $0.key < $1.key }
-        let argText = args.isEmpty ? "" : "|\(args.count) " + args.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + " "
+        // History lists every ARG declared so far, inherited ones too, in order, with the value the
+        // command sees ("" for one without a value), as BuildKit's runCommandString does.
+        let visible = variables.expansionEnvironment
+        let argPairs = variables.declaredNames.map { "\($0)=\(visible[$0] ?? "")" }
+        let argText = argPairs.isEmpty ? "" : "|\(argPairs.count) " + argPairs.joined(separator: " ") + " "
         let createdBy = "RUN " + argText + argv.joined(separator: " ") + " # buildkit"
         let environment = imageEnv + args.map { "\($0.key)=\($0.value)" }
 

@@ -32,8 +32,12 @@ struct StageExecutor {
 
     func run(_ stage: Stage, base: StageState) async throws -> StageState {
         var state = base
-        var variables = StageVariables(imageEnv: base.containerConfig.env ?? [], buildArgs: buildArgs,
-                                       globalArgs: graph.globalArgs, automaticArgs: graph.automaticArgs)
+        // As BuildKit: a stage whose base sets no PATH (scratch, or an image without it) gets the default one in its config.
+        if !(state.containerConfig.env ?? []).contains(where: { $0.hasPrefix("PATH=") }) {
+            state.containerConfig.env = (state.containerConfig.env ?? []) + ["PATH=" + ContainerConfig.defaultPath]
+        }
+        var variables = StageVariables(imageEnv: state.containerConfig.env ?? [], buildArgs: buildArgs,
+                                       globalArgs: graph.globalArgs, automaticArgs: graph.automaticArgs, inherited: base.args)
         var cmdSetHere = false
         // ONBUILD triggers of the base run first, once: the new image does not inherit them.
         let triggers = state.containerConfig.onBuild ?? []
@@ -45,6 +49,7 @@ struct StageExecutor {
         for located in stage.instructions {
             try await apply(located, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
         }
+        state.args = variables.declared
         return state
     }
 
@@ -77,9 +82,15 @@ struct StageExecutor {
         var recorded = true
         switch located.instruction {
         case let .arg(declarations):
+            var recordedPairs: [String] = []
             for d in declarations {
-                do { try variables.declare(d, words: words) } catch { throw BuildError.at(location, "ARG \(d.name): \(error)") }
+                do {
+                    let value = try variables.declare(d, words: words)
+                    recordedPairs.append(d.name + (value.map { "=" + $0 } ?? ""))
+                } catch { throw BuildError.at(location, "ARG \(d.name): \(error)") }
             }
+            // BuildKit 0.25 records the value each ARG took (a build arg's, the expanded default or the global one).
+            createdBy = "ARG " + recordedPairs.joined(separator: " ")
         case let .env(pairs):
             let expanded = try pairs.map { (try expand($0.key), try expand($0.value)) }
             for (key, value) in expanded {
@@ -95,8 +106,10 @@ struct StageExecutor {
             createdBy = HistoryText.pairs("LABEL", expanded)
         case let .workdir(raw):
             let path = try expand(raw)
-            let absolute = path.hasPrefix("/") ? path : state.workingDirectory + "/" + path
-            let directory = "/" + TarHeader.normalize(absolute)
+            // As BuildKit 0.25 (system.NormalizeWorkdir): an absolute path is kept as written (`/root/`),
+            // a relative one is joined to the previous WORKDIR and cleaned, an empty one keeps it.
+            let directory = path.isEmpty ? state.workingDirectory
+                : path.hasPrefix("/") ? path : "/" + TarHeader.normalize(state.workingDirectory + "/" + path)
             state.containerConfig.workingDir = directory
             createdBy = "WORKDIR \(directory)"
             // As BuildKit: every WORKDIR but `/` is a layer that makes the directory if the stage lacks it.
@@ -231,7 +244,11 @@ struct StageExecutor {
         var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
         try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: rawSources.count + inline.count, location: location)
         let stageView = sources.view(over: state.layers, storeBlobs: runsCommands)
-        do { try await destination.resolve(in: stageView) } catch { throw BuildError.at(location, "\(keyword) \(rawDestination): \(error)") }
+        if copy.link {
+            destination.resolveLinked()
+        } else {
+            do { try await destination.resolve(in: stageView) } catch { throw BuildError.at(location, "\(keyword) \(rawDestination): \(error)") }
+        }
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
@@ -239,7 +256,7 @@ struct StageExecutor {
         for (n, heredoc) in inline.enumerated() {
             let path = scratch + "/heredoc-\(n)"
             let body: String
-            do { body = try heredoc.body(environment: env, escape: graph.escape) } catch { throw BuildError.at(location, "<<\(heredoc.name): \(error)") }
+            do { body = try heredoc.body(environment: env) } catch { throw BuildError.at(location, "<<\(heredoc.name): \(error)") }
             guard FileManager.default.createFile(atPath: path, contents: Data(body.utf8)) else { throw BuildError.at(location, "cannot stage heredoc \(heredoc.name)") }
             matches.append(CopyMatch(name: heredoc.name, isDirectory: false, items: [
                 CopyItem(relative: "", kind: .file(body: path, size: Int64(body.utf8.count)), mode: 0o644, uid: 0, gid: 0, mtime: clock.createdDirectoryTime),
@@ -261,9 +278,8 @@ struct StageExecutor {
                                                               keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime))
                         continue
                     }
-                    let found = try context.match(s)
-                    if found.isEmpty { throw ContextError.notFound(s) }
-                    matches += found
+                    // A wildcard that matches nothing copies nothing, as in BuildKit; a missing plain path fails in match.
+                    matches += try context.match(s)
                 }
             }
         } catch let error as BuildError { throw error } catch let error as RemoteSourceError {
@@ -276,7 +292,7 @@ struct StageExecutor {
             // ADD unpacks local archives by default and downloads only with --unpack=true.
             matches = matches.map { match in
                 guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
-                      let items = ArchiveExpander.items(of: body, staging: scratch) else { return match }
+                      let items = ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else { return match }
                 return CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items)
             }
         }
@@ -301,7 +317,9 @@ struct StageExecutor {
                 return kept
             }
         }
-        var entries = destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: copy.parents)
+        // Nothing matched (only wildcards, each matching nothing): BuildKit's copy returns before it makes the destination.
+        var entries = matches.isEmpty ? []
+            : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: copy.parents)
         if let epoch = clock.epoch {
             // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }

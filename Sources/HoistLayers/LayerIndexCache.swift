@@ -22,7 +22,7 @@ public actor LayerIndexCache {
         }
         let (path, temporary) = try await source()
         defer { if temporary { unlink(path) } }
-        let index = try await Blocking.run { try LayerIndex(reading: path) }
+        let index = try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
         indexes[digest] = index
         if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index

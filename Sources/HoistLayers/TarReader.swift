@@ -3,10 +3,18 @@ import Foundation
 
 /// Reads a layer blob (gzip, zstd or plain tar) header by header with libarchive; a body is
 /// read only when asked for, otherwise skipped.
+///
+/// Each header's path is where a runtime puts the entry (containerd's RootPath): `..` stops at the
+/// root, and a parent directory that is a symlink of this archive is followed inside the root, so
+/// `escape -> /tmp` then `escape/file` gives `tmp/file` and nothing is ever placed outside. Hard-link
+/// targets are resolved the same way. Only what has no place inside the root throws
+/// `LayerError.uncontainable`: a whiteout of `.` or `..`, a hard link to the root itself.
 public final class TarReader {
     private let archive: OpaquePointer
     private var entry: OpaquePointer?
     public let path: String
+    /// This archive's symlinks read so far (contained path → target), which later paths go through.
+    private var symlinks: [String: String] = [:]
 
     public init(path: String) throws {
         _ = ArchiveLocale.ensured
@@ -31,9 +39,17 @@ public final class TarReader {
             throw LayerError.archive(operation: "read header", path: path, message: String(cString: archive_error_string(archive)))
         }
         let raw = archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+        let path = ContainedPath.resolvingParents(TarHeader.normalize(raw), through: symlinks)
+        if let name = Whiteout.deletedName(path), name == "." || name == ".." {
+            throw LayerError.uncontainable(entry: raw, reason: "it is a whiteout of \"\(name)\", which would delete a directory above it")
+        }
         let kind: TarHeader.Kind
         if let link = archive_entry_hardlink(e) {
-            kind = .hardlink(target: TarHeader.normalize(String(cString: link)))
+            let target = ContainedPath.resolvingParents(TarHeader.normalize(String(cString: link)), through: symlinks)
+            guard !target.isEmpty else {
+                throw LayerError.uncontainable(entry: raw, reason: "it is a hard link to \"\(String(cString: link))\", which is the root or above it")
+            }
+            kind = .hardlink(target: target)
         } else {
             switch archive_entry_filetype(e) & HOIST_AE_IFMT {
             case HOIST_AE_IFREG: kind = .file
@@ -42,7 +58,8 @@ public final class TarReader {
             default: kind = .other
             }
         }
-        return TarHeader(path: TarHeader.normalize(raw), kind: kind, mode: UInt32(archive_entry_perm(e)),
+        if case let .symlink(target) = kind { symlinks[path] = target } else if !symlinks.isEmpty { symlinks[path] = nil }
+        return TarHeader(path: path, kind: kind, mode: UInt32(archive_entry_perm(e)),
                          uid: Int(archive_entry_uid(e)), gid: Int(archive_entry_gid(e)),
                          size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
     }

@@ -11,6 +11,13 @@ public enum Whiteout {
         return dir.isEmpty ? name : dir + "/" + name
     }
 
+    /// For `dir/.wh.NAME`, the bare `NAME` (`.` and `..` are not names a layer may delete).
+    public static func deletedName(_ path: String) -> String? {
+        let (_, base) = split(path)
+        guard base.hasPrefix(prefix), base != opaque else { return nil }
+        return String(base.dropFirst(prefix.count))
+    }
+
     /// For `dir/.wh..wh..opq`, the directory `dir` whose lower contents are hidden.
     public static func opaqueDirectory(_ path: String) -> String? {
         let (dir, base) = split(path)

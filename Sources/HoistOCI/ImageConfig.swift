@@ -87,6 +87,9 @@ public struct ContainerConfig: Codable, Hashable, Sendable {
         return nil
     }
 
+    /// BuildKit's PATH for a Linux stage whose base sets none (`system.DefaultPathEnv`).
+    public static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
     /// Sets `name=value` in Env, replacing an earlier value in place as docker does.
     public mutating func setEnvironment(_ name: String, _ value: String) {
         var list = env ?? []

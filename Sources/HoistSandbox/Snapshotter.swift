@@ -26,7 +26,9 @@ public actor Snapshotter {
         let blobPath = try await blob()
         let temp = "\(root)/.partial-\(UUID().uuidString)"
         do {
-            try await Blocking.run { try LayerExtractor.extract(blob: blobPath, into: temp) }
+            try await Blocking.run {
+                try LayerError.naming(layer: "with diffID \(diffID)") { try LayerExtractor.extract(blob: blobPath, into: temp) }
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
             throw error

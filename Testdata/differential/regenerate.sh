@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates golden/NAME.json for every case (or those named) from BuildKit: the fixtures are
+# Regenerates golden/NAME.json for every case (or those named) from BuildKit 0.25 (dockerd 28.5.2 +
+# buildx 0.29, Debian sid, which ../shared/peers/up.sh starts by default): the fixtures are
 # pushed to the peers' registry and each case is built with `docker buildx build --push`, read back
 # with skopeo and summarised (run-case.sh). Needs root and ../shared/peers/up.sh.
 #   Testdata/differential/regenerate.sh [CASE ...]
@@ -15,5 +16,7 @@ mkdir -p "$HERE/golden"
 cases=("$@"); [ ${#cases[@]} -gt 0 ] || cases=($(cd "$HERE/cases" && ls))
 for name in "${cases[@]}"; do
   echo "== $name" >&2
+  # BuildKit's cache (cache mounts among it) would carry one case's run into the next regeneration.
+  docker builder prune -af >/dev/null
   "$HERE/run-case.sh" "$name" buildkit "$PEER_REGISTRY" "$HERE/golden/$name.json"
 done

@@ -36,8 +36,38 @@ def open_layer(path):
     return tarfile.open(path, mode="r:*")
 
 def clean(name):
-    parts = [p for p in name.split("/") if p not in ("", ".")]
+    """A path relative to the root, with `..` clamped there (`../x` and `/x` are both `x`)."""
+    parts = []
+    for p in name.split("/"):
+        if p == "..":
+            if parts:
+                parts.pop()
+        elif p not in ("", "."):
+            parts.append(p)
     return "/".join(parts)
+
+def contained(tree, name):
+    """`name` with its parent directories resolved through the tree's symlinks, inside the root, as
+    containerd's RootPath applies a layer: `escape/file` under `escape -> /tmp` is `tmp/file`."""
+    pending = clean(name).split("/")
+    last = pending.pop()
+    resolved, hops = [], 0
+    while pending:
+        part = pending.pop(0)
+        if part == "..":
+            if resolved:
+                resolved.pop()
+            continue
+        e = tree.get("/".join(resolved + [part]))
+        if e is not None and e["type"] == "symlink" and hops < 255:
+            hops += 1
+            target = e["target"]
+            pending = [p for p in target.split("/") if p not in ("", ".")] + pending
+            if target.startswith("/"):
+                resolved = []
+            continue
+        resolved.append(part)
+    return "/".join(resolved + [last])
 
 def xattrs(member):
     out = {}
@@ -82,15 +112,18 @@ def apply(tree, path, aliases):
         added.append((name, e))
     # Whiteouts and opaque markers hide lower layers only, never entries of their own layer.
     for p in removed:
-        drop(tree, p, keep_self=False)
+        drop(tree, contained(tree, p), keep_self=False)
     for p in opaque:
-        drop(tree, p, keep_self=True)
+        drop(tree, contained(tree, p) if p else p, keep_self=True)
     for name, e in added:
+        name = contained(tree, name)
+        e["path"] = "/" + name
         ensure_parents(tree, name)
         old = tree.get(name)
         if old and old["type"] == "dir" and e["type"] != "dir":
             drop(tree, name, keep_self=False)
         if e["type"] == "hardlink":
+            e["target"] = "/" + contained(tree, e["target"])
             target = tree.get(clean(e["target"]))
             if target is not None:
                 # A hard link is its target's bytes under a second name; report both.

@@ -2,13 +2,16 @@ import Foundation
 import HoistLayers
 
 /// `ADD archive.tar[.gz|.bz2|.xz|.zst] /dest/`: a local tar archive, recognised by its content (not
-/// its name, as docker does), is unpacked into the destination; paths are normalised so nothing
-/// lands above it. Anything libarchive does not read as a tar is copied as a plain file.
+/// its name, as docker does), is unpacked into the destination; TarReader keeps every path inside
+/// it (through the archive's own symlinks too). A parent directory the archive has no entry for
+/// is made 0755 root, stamped `directoryTime`, as unpacking on disk makes it. Anything libarchive
+/// does not read as a tar is copied as a plain file.
 enum ArchiveExpander {
-    static func items(of archive: String, staging: String) -> [CopyItem]? {
+    static func items(of archive: String, staging: String, directoryTime: Int) -> [CopyItem]? {
         guard let reader = try? TarReader(path: archive) else { return nil }
         var items: [CopyItem] = []
         var staged: [String: (String, Int64)] = [:]
+        var seen: Set<String> = []
         var n = 0
         do {
             while let header = try reader.next() {
@@ -28,6 +31,18 @@ enum ArchiveExpander {
                     kind = .file(body: body, size: size)
                 case .other: continue
                 }
+                var parent = Substring(header.path)
+                var missing: [String] = []
+                while let slash = parent.lastIndex(of: "/") {
+                    parent = parent[..<slash]
+                    if seen.contains(String(parent)) { break }
+                    missing.append(String(parent))
+                }
+                for directory in missing.reversed() {
+                    seen.insert(directory)
+                    items.append(CopyItem(relative: directory, kind: .directory, mode: 0o755, uid: 0, gid: 0, mtime: directoryTime))
+                }
+                seen.insert(header.path)
                 items.append(CopyItem(relative: header.path, kind: kind, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime))
             }
         } catch {

@@ -55,7 +55,9 @@ struct ContextSource {
     }
 
     private func load(_ parts: [String], original: String) throws -> CopyMatch {
-        if !parts.isEmpty, ignore.excludes(parts.joined(separator: "/")) { throw ContextError.excluded(original) }
+        let excluded = !parts.isEmpty && ignore.excludes(parts.joined(separator: "/"))
+        // An excluded directory can still be a source when a `!` rule brings back files inside it.
+        if excluded, !ignore.mayReinclude(below: parts.joined(separator: "/")) { throw ContextError.excluded(original) }
         let path = ([realRoot] + parts).joined(separator: "/")
         guard let real = realpath(path, nil) else { throw ContextError.notFound(original) }
         let resolved = String(cString: real)
@@ -64,6 +66,7 @@ struct ContextSource {
         var st = stat()
         guard stat(resolved, &st) == 0 else { throw ContextError.notFound(original) }
         let name = parts.last ?? ""
+        if excluded, (st.st_mode & S_IFMT) != S_IFDIR { throw ContextError.excluded(original) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             return CopyMatch(name: name, sourcePath: parts.joined(separator: "/"), isDirectory: true,
                              items: try walk(resolved, relative: "", contextPath: parts.joined(separator: "/")))
@@ -83,9 +86,11 @@ struct ContextSource {
             guard lstat(path, &st) == 0 else { throw ContextError.unreadable(path) }
             let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
             if ignore.excludes(inContext) {
-                // An excluded directory is still entered when a `!` rule may bring back something inside it.
+                // An excluded directory is still entered when a `!` rule may bring back something inside it;
+                // when one does, the directory is an entry too, with its mode from the context, as in BuildKit.
                 if isDirectory, ignore.mayReinclude(below: inContext) {
-                    items += try walk(path, relative: rel, contextPath: inContext)
+                    let inside = try walk(path, relative: rel, contextPath: inContext)
+                    if !inside.isEmpty { items += [try item(path, relative: rel, st)] + inside }
                 }
                 continue
             }

@@ -39,8 +39,19 @@ struct CopyDestination {
         }
     }
 
+    /// `COPY --link`: the layer is made on an empty root, as BuildKit 0.25 makes it, so the stage's
+    /// files are not consulted: every parent of the destination is a directory of the layer (0755,
+    /// owned by the --chown user), which replaces the stage's own when the layers are merged.
+    mutating func resolveLinked() {
+        let parts = path.split(separator: "/").map(String.init)
+        missingParents = (0..<max(0, parts.count - 1)).map { parts[0...$0].joined(separator: "/") }
+        exists = false
+    }
+
     /// Turns matched sources into layer entries. `owner` overrides uid/gid (--chown); `mode`
-    /// overrides permission bits (--chmod); `createdTime` stamps directories COPY creates.
+    /// overrides permission bits (--chmod): an octal one also gives the directories COPY creates
+    /// their permission bits, as fsutil's MkdirAll does in BuildKit 0.25 (a symbolic one leaves them
+    /// 0755); `createdTime` stamps directories COPY creates.
     /// With `parents`, each source keeps its path below its root under the destination (`--parents`).
     func entries(for matches: [CopyMatch], owner: (uid: Int, gid: Int)?, mode: ModeChange?, createdTime: Int, parents: Bool = false) -> [LayerEntry] {
         var result: [String: LayerEntry] = [:]
@@ -59,9 +70,10 @@ struct CopyDestination {
             result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
                                       uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
         }
+        let createdMode: UInt32 = if case let .octal(bits)? = mode { bits & 0o777 } else { 0o755 }
         func createDirectory(_ path: String) {
             guard !path.isEmpty, result[path] == nil, !(exists && path == self.path) else { return }
-            result[path] = LayerEntry(path: path, kind: .directory, mode: 0o755, uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mtime: createdTime)
+            result[path] = LayerEntry(path: path, kind: .directory, mode: createdMode, uid: owner?.uid ?? 0, gid: owner?.gid ?? 0, mtime: createdTime)
         }
         for parent in missingParents { createDirectory(parent) }
         for match in matches {

@@ -28,7 +28,7 @@ struct ViewSource {
             }
             candidates = next
         }
-        guard !candidates.isEmpty else { throw ViewSourceError.notFound(source, displayName) }
+        // As BuildKit (AllowEmptyWildcard): a wildcard that matches nothing copies nothing.
         var matches: [CopyMatch] = []
         for candidate in candidates { matches.append(try await matchOne(candidate)) }
         return matches

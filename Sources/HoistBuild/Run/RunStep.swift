@@ -53,7 +53,7 @@ struct RunStep {
         var user = try ResolvedUser.resolve(state.containerConfig.user ?? "", root: rootfs.merged)
         // As runc and BuildKit: a RUN without PATH or HOME gets the default PATH and the user's home.
         var environment = environment
-        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin") }
+        if !environment.contains(where: { $0.hasPrefix("PATH=") }) { environment.append("PATH=" + ContainerConfig.defaultPath) }
         if !environment.contains(where: { $0.hasPrefix("HOME=") }) { environment.append("HOME=\(user.home)") }
         var sandbox = Sandbox(rootfs: rootfs.merged, argv: argv, environment: environment, workingDirectory: state.workingDirectory)
         if UserNamespace.isPartial {

@@ -49,15 +49,19 @@ public struct ShellWords: Sendable {
         return out
     }
 
-    /// Expands `$V` and `${…}` only: quotes stay, and the escape protects just `$` (heredoc bodies).
-    public func expandVariables(_ text: String, _ environment: [String: String]) throws -> String {
+    /// Expands a heredoc body whose delimiter is unquoted, as BuildKit's `ExpandRaw` does (a lexer
+    /// with `SkipProcessQuotes`): `$V` and `${…}` expand, quotes are plain characters, and the escape
+    /// character removes itself and keeps the next one (`\t` is `t`, `\\` is `\`, `\$V` is `$V`).
+    /// BuildKit's lexer there always uses `\`, whatever the `# escape=` directive says.
+    public static func expandHeredoc(_ text: String, _ environment: [String: String]) throws -> String {
+        let words = ShellWords(escape: "\\")
         var out = ""
         var chars = Array(text)[...]
         while let c = chars.popFirst() {
-            if c == escape, chars.first == "$" {
-                out.append(chars.removeFirst())
+            if c == words.escape {
+                if let next = chars.popFirst() { out.append(next) }
             } else if c == "$" {
-                out += try variable(&chars, environment)
+                out += try words.variable(&chars, environment)
             } else {
                 out.append(c)
             }

@@ -59,9 +59,6 @@ public struct BuildGraph: Sendable {
                     guard BuildGraph.isValidStageName(name!) else {
                         throw DockerfileError(located.location, "invalid stage name \"\(raw)\": use letters, digits, '-', '_' and '.', starting with a letter")
                     }
-                    if stages.contains(where: { $0.name == name }) {
-                        throw DockerfileError(located.location, "duplicate stage name \"\(raw)\"; each AS name must be unique")
-                    }
                 }
                 let platform: String?
                 do { platform = try from.platform.map { try words.expand($0, fromScope) } } catch {
@@ -96,7 +93,8 @@ public struct BuildGraph: Sendable {
 
         var targetIndex = stages.count - 1
         if let target {
-            guard let found = stages.firstIndex(where: { $0.name == target.lowercased() }) else {
+            // A repeated name means its last stage, as BuildKit's statesByName keeps the last one.
+            guard let found = stages.lastIndex(where: { $0.name == target.lowercased() }) else {
                 let names = stages.compactMap(\.name)
                 throw BuildGraphError.unknownTarget(target, available: names)
             }
@@ -131,7 +129,9 @@ public struct BuildGraph: Sendable {
         let lower = reference.lowercased()
         if contexts.contains(reference) || contexts.contains(lower) { return .named(reference) }
         if lower == "scratch" { return .scratch }
-        if let i = stages.firstIndex(where: { $0.name == lower }) {
+        // A name used twice (BuildKit warns: DuplicateStageName) means the last stage of that name above
+        // this one, as BuildKit resolves FROM; a later one only when none is above (then refused below).
+        if let i = stages[..<min(current, stages.count)].lastIndex(where: { $0.name == lower }) ?? stages.firstIndex(where: { $0.name == lower }) {
             guard i < current else {
                 throw DockerfileError(location, i == current
                     ? "stage \"\(reference)\" refers to itself"

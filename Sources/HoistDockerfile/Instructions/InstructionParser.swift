@@ -3,6 +3,8 @@
 struct InstructionParser {
     let file: String
     var warnings: [DockerfileWarning] = []
+    /// Stage names seen so far, lowercased, for BuildKit's DuplicateStageName rule.
+    private var stageNames: Set<String> = []
 
     static let keywords = ["FROM", "ARG", "ENV", "LABEL", "MAINTAINER", "WORKDIR", "USER", "EXPOSE", "VOLUME", "STOPSIGNAL",
                            "SHELL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "COPY", "ADD", "RUN", "ONBUILD"]
@@ -50,6 +52,9 @@ struct InstructionParser {
             if words.count == 3 {
                 guard words[1].lowercased() == "as" else { throw refuse("expected 'AS' before the stage name, found \"\(words[1])\": FROM image AS name") }
                 if words[2] != words[2].lowercased() { warn(location, "StageNameCasing: stage name \"\(words[2])\" should be lowercase") }
+                if !stageNames.insert(words[2].lowercased()).inserted {
+                    warn(location, "DuplicateStageName: Duplicate stage name \"\(words[2].lowercased())\", stage names should be unique")
+                }
                 if (words[1] == "as") != (node.keyword == node.keyword.lowercased()) {
                     warn(location, "FromAsCasing: 'as' and 'FROM' keywords' casing do not match")
                 }

@@ -65,14 +65,14 @@ public struct Heredoc: Sendable, Equatable {
     /// The delimiter named by a `<<NAME` word, if the word is a heredoc marker.
     public static func name(ofMarker word: String) -> String? { HeredocReader.heredoc(from: word)?.name }
 
-    /// The body as written into a file: leading tabs dropped with `<<-`, variables expanded unless
-    /// the delimiter was quoted (quotes in the body are kept, as in a shell heredoc).
-    public func body(environment: [String: String], escape: Character) throws -> String {
+    /// The body as written into a file: leading tabs dropped with `<<-`, expanded by
+    /// `ShellWords.expandHeredoc` unless the delimiter was quoted.
+    public func body(environment: [String: String]) throws -> String {
         var text = content
         if chomp {
             text = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { String(String.UnicodeScalarView($0.drop { $0 == "\t" })) }.joined(separator: "\n")
         }
-        return expand ? try ShellWords(escape: escape).expandVariables(text, environment) : text
+        return expand ? try ShellWords.expandHeredoc(text, environment) : text
     }
 }
