@@ -11,6 +11,9 @@ ACTION is one of
   "reset"    send the registry's answer but close the connection after half of the body
   "truncate" the same, a case kept apart for clarity in the tests' logs
   "flip"     flip one byte in the middle of the body
+  "overlong" send the whole body under a Content-Length "extra" bytes (default 100) larger, then close
+  "drop"     forward the request (the registry acts on it), then close without answering
+A rule with "range": true matches only requests that carry a Range header (a resume).
 Every request is logged to LOG as "METHOD PATH RANGE -> what happened".
 Standard library only; one connection per request (it answers with Connection: close).
 """
@@ -25,13 +28,15 @@ def log(line):
         f.write(line + "\n")
 
 
-def pick(method, path):
+def pick(method, path, headers):
     try:
         with open(RULES) as f:
             rules = json.load(f)
     except (OSError, ValueError):
         rules = []
     for rule in rules:
+        if rule.get("range") and "range" not in headers:
+            continue
         if rule.get("method", method) == method and rule.get("path", "") in path:
             rid = rule.get("id", json.dumps(rule, sort_keys=True))
             if used.get(rid, 0) < rule.get("times", 1):
@@ -61,7 +66,7 @@ async def handle(client_reader, client_writer):
         start, head, headers = await read_message(client_reader)
         method, path = start.split(" ")[0], start.split(" ")[1]
         body = await client_reader.readexactly(int(headers.get("content-length", "0")))
-        rule = pick(method, path)
+        rule = pick(method, path, headers)
         what = rule["action"] if rule else "forwarded"
         if rule and rule["action"] == "status":
             status = rule["status"]
@@ -86,6 +91,19 @@ async def handle(client_reader, client_writer):
             client_writer.write(rhead + rbody[: len(rbody) // 2])
             await client_writer.drain()
             log(f"{method} {path} {headers.get('range', '-')} -> {what} after {len(rbody) // 2} of {len(rbody)} bytes")
+            client_writer.transport.abort()
+            return
+        if rule and rule["action"] == "drop":
+            log(f"{method} {path} {headers.get('range', '-')} -> drop after the registry answered {rhead.split(b' ')[1].decode()}")
+            client_writer.transport.abort()
+            return
+        if rule and rule["action"] == "overlong":
+            extra = rule.get("extra", 100)
+            lines = [l for l in rhead.decode("latin-1").split("\r\n") if not l.lower().startswith("content-length:")]
+            lines.insert(1, f"Content-Length: {len(rbody) + extra}")
+            client_writer.write("\r\n".join(lines).encode("latin-1") + rbody)
+            await client_writer.drain()
+            log(f"{method} {path} {headers.get('range', '-')} -> overlong {len(rbody)} bytes declared as {len(rbody) + extra}")
             client_writer.transport.abort()
             return
         if rule and rule["action"] == "flip" and rbody:

@@ -14,7 +14,10 @@ extension RegistryClient {
     /// Makes sure `descriptor`'s blob is in the local store, downloading it from `endpoint` if not.
     /// The bytes are hashed as they arrive; a dropped connection resumes with `Range` where it
     /// stopped; bytes that do not match the digest are thrown away and fetched once more; only a
-    /// blob matching digest and size is ever kept.
+    /// blob matching digest and size is ever kept. The descriptor, not the transport, says when the
+    /// blob is complete: a connection that closes short of a longer declared length once the
+    /// descriptor's bytes are here is done (they are verified), a resume never asks past the
+    /// descriptor's size, and a 416 to a resume means "verify what you have", then start over.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
         _ = try await download(descriptor, from: endpoint) { writer, source in
@@ -40,11 +43,13 @@ extension RegistryClient {
             while true {
                 attempt += 1
                 let resumeFrom = writer.count
+                if resumeFrom >= descriptor.size, resumeFrom > 0 { break }
                 do {
                     let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
                                                   headers: resumeFrom > 0 ? [("Range", "bytes=\(resumeFrom)-")] : [],
                                                   scopes: [RegistryClient.pullScope(endpoint)], sink: writer, followRedirects: true,
                                                   action: "downloading blob \(descriptor.digest)")
+                    if response.status == 416, resumeFrom > 0 { break }
                     guard response.status == 200 || response.status == 206 else {
                         writer.abort()
                         if response.status == 404 {
@@ -56,6 +61,7 @@ extension RegistryClient {
                     break
                 } catch let error as RegistryError {
                     // Only a transfer cut off part way is resumed; anything else is final.
+                    if case .unreachable = error, writer.count >= descriptor.size { break }
                     guard case .unreachable = error, let wait = retry.delay(after: attempt, retryAfter: nil) else {
                         writer.abort()
                         throw error

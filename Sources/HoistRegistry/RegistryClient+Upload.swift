@@ -37,27 +37,46 @@ extension RegistryClient {
     }
 
     public func blobExists(_ digest: Digest, in endpoint: Endpoint) async throws -> Bool {
-        let response = try await send(.head, endpoint, "/v2/\(endpoint.repository)/blobs/\(digest)",
-                                      scopes: [RegistryClient.pushScope(endpoint)])
-        return response.status == 200
+        try await storedBlobSize(digest, in: endpoint) != nil
     }
 
-    /// Uploads from the store: one PUT below the host's chunk threshold, PATCH chunks above it.
-    /// A session the registry lost (404/400 on the final PUT) is started over once.
+    /// The size in bytes the repository reports for the blob (HEAD's Content-Length), nil if it
+    /// does not have it; -1 when it has it but gives no length.
+    func storedBlobSize(_ digest: Digest, in endpoint: Endpoint) async throws -> Int64? {
+        let response = try await send(.head, endpoint, "/v2/\(endpoint.repository)/blobs/\(digest)",
+                                      scopes: [RegistryClient.pushScope(endpoint)])
+        guard response.status == 200 else { return nil }
+        return response.header("content-length").flatMap { Int64($0) } ?? -1
+    }
+
+    /// Uploads from the store: one PUT below the host's chunk threshold, PATCH chunks above it;
+    /// returns the bytes sent. A session the registry lost (404/400) is started over once. When
+    /// the answer to the final PUT never arrives, the PUT may still have stored the blob and ended
+    /// the session, so it is not sent again there: a HEAD tells whether the blob is in place with
+    /// its size (then the upload is done), and otherwise a new session (POST) starts.
     func upload(_ digest: Digest, size: Int64, to endpoint: Endpoint, location: String?) async throws -> Int64 {
         var location = location
-        for attempt in 1...2 {
+        var restarts = 0
+        while true {
             do {
                 let start = try await uploadSession(endpoint, given: location)
                 return size > chunking.threshold(for: endpoint.host)
                     ? try await uploadChunked(digest, size: size, to: endpoint, location: start)
                     : try await uploadMonolithic(digest, size: size, to: endpoint, location: start)
             } catch let error as RegistryError {
-                guard attempt == 1, case let .server(_, status, _, _, _) = error, status == 404 || status == 400 else { throw error }
+                switch error {
+                case .unreachable:
+                    if try await storedBlobSize(digest, in: endpoint) == size { return size }
+                    guard restarts < retry.attempts else { throw error }
+                case let .server(_, status, _, _, _) where status == 404 || status == 400:
+                    guard restarts == 0 else { throw error }
+                default:
+                    throw error
+                }
+                restarts += 1
                 location = nil
             }
         }
-        preconditionFailure("unreachable: the loop returns or throws")
     }
 
     /// The absolute URL of an upload session: the one the registry already opened, or a new one.
@@ -86,7 +105,7 @@ extension RegistryClient {
     func uploadMonolithic(_ digest: Digest, size: Int64, to endpoint: Endpoint, location: String) async throws -> Int64 {
         let response = try await send(.put, endpoint, RegistryClient.withDigest(location, digest), headers: [("Content-Type", "application/octet-stream")],
                                       body: .file(path: store.path(for: digest), size: size), scopes: [RegistryClient.pushScope(endpoint)],
-                                      action: "uploading blob \(digest)")
+                                      resendWhenUnanswered: false, action: "uploading blob \(digest)")
         guard response.status == 201 else { throw RegistryClient.failure(response, endpoint, action: "uploading blob \(digest)") }
         return response.bytesUploaded
     }
@@ -118,7 +137,7 @@ extension RegistryClient {
             offset = try await uploadedSoFar(location, endpoint)
         }
         let response = try await send(.put, endpoint, RegistryClient.withDigest(location, digest), scopes: scopes,
-                                      action: "finishing the upload of blob \(digest)")
+                                      resendWhenUnanswered: false, action: "finishing the upload of blob \(digest)")
         guard response.status == 201 else { throw RegistryClient.failure(response, endpoint, action: "finishing the upload of blob \(digest)") }
         return sent
     }

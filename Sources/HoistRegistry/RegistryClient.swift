@@ -60,7 +60,7 @@ public actor RegistryClient {
     /// is worth retrying. A body streamed to `sink` is never retried here (see `fetchBlob`).
     func send(_ method: HTTPRequest.Method, _ endpoint: Endpoint, _ path: String, headers: [(String, String)] = [],
               body: HTTPRequest.Body = .none, scopes: [String], sink: BodySink? = nil, followRedirects: Bool = false,
-              action: String = "request") async throws -> HTTPResponse {
+              resendWhenUnanswered: Bool = true, action: String = "request") async throws -> HTTPResponse {
         let base = try await baseURL(endpoint)
         let url = path.hasPrefix("http://") || path.hasPrefix("https://") ? path : base + path
         let tls = try tls(endpoint)
@@ -75,7 +75,9 @@ public actor RegistryClient {
             do {
                 response = try await transport.perform(request, sink: sink)
             } catch let error as TransportError {
-                if sink == nil, body.isReplayable, let wait = retry.delay(after: attempt, retryAfter: nil) {
+                // A request whose answer never came may still have taken effect: only the caller knows
+                // whether sending it again is safe (`resendWhenUnanswered: false` leaves that to it).
+                if sink == nil, body.isReplayable, resendWhenUnanswered, let wait = retry.delay(after: attempt, retryAfter: nil) {
                     try await Task.sleep(for: .seconds(wait))
                     continue
                 }

@@ -66,4 +66,45 @@ struct ArgScopeTableTests {
                                    buildArgs: ["USED": "1", "ALSO": "1", "ELSEWHERE": "1", "TYPO": "1", "HTTP_PROXY": "p", "SOURCE_DATE_EPOCH": "0"])
         #expect(graph.unusedBuildArgs == ["ALSO", "ELSEWHERE", "TYPO"], "stages the target does not need do not consume their ARGs")
     }
+
+    /// `FROM <stage>` starts with the ARGs that stage declared, through any number of stages, as in
+    /// BuildKit; a bare `ARG NAME` there keeps the inherited value unless a build arg gives one.
+    @Test(arguments: [([:], "joe-g-l", "joe"), (["NAME": "ann"], "ann-g-l", "ann")])
+    func aStageBuiltFromAStageInheritsItsArgs(buildArgs: [String: String], expected: String, inMiddle: String) throws {
+        let text = "ARG G=g\nFROM a AS base\nARG NAME=joe\nARG G\nARG EMPTY\nFROM base AS mid\nLABEL m=$NAME\nARG LATE=l\n"
+            + "FROM mid\nARG NAME\nLABEL v=$NAME-$G-$LATE\n"
+        let graph = try BuildGraph(try Dockerfile(parsing: text), buildArgs: buildArgs, automaticArgs: Self.automatic)
+        let words = ShellWords(escape: graph.escape)
+        var declared: [Int: DeclaredArgs] = [:]
+        var labels: [String: String] = [:]
+        for i in graph.order {
+            let stage = graph.stages[i]
+            var inherited = DeclaredArgs()
+            if case let .stage(base) = try BuildGraph.source(stage.base, from: i, in: graph.stages, location: stage.from.location) {
+                inherited = declared[base]!
+            }
+            var variables = StageVariables(imageEnv: [], buildArgs: buildArgs, globalArgs: graph.globalArgs,
+                                           automaticArgs: graph.automaticArgs, inherited: inherited)
+            for located in stage.instructions {
+                switch located.instruction {
+                case let .arg(list): for d in list { try variables.declare(d, words: words) }
+                case let .label(pairs): for p in pairs { labels[p.key] = try words.expand(p.value, variables.expansionEnvironment) }
+                default: break
+                }
+            }
+            declared[i] = variables.declared
+        }
+        #expect(labels["v"] == expected)
+        #expect(labels["m"] == inMiddle)
+        #expect(declared[graph.order.last!]?.names == ["NAME", "G", "EMPTY", "LATE"], "declaration order, each once, for RUN's history")
+    }
+
+    @Test func anArgDeclarationReportsTheValueItTook() throws {
+        var variables = StageVariables(imageEnv: [], buildArgs: ["B": "given"], globalArgs: ["G": "global"], automaticArgs: [:])
+        let words = ShellWords(escape: "\\")
+        #expect(try variables.declare(ArgDeclaration(name: "A", defaultValue: "x${B}"), words: words) == "x")
+        #expect(try variables.declare(ArgDeclaration(name: "B", defaultValue: "dflt"), words: words) == "given")
+        #expect(try variables.declare(ArgDeclaration(name: "G", defaultValue: nil), words: words) == "global")
+        #expect(try variables.declare(ArgDeclaration(name: "N", defaultValue: nil), words: words) == nil)
+    }
 }

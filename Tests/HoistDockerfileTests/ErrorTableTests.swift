@@ -77,7 +77,6 @@ struct ErrorTableTests {
 
     static let graphCases: [(String, String?, String)] = [
         ("ENV A=1\nFROM a", nil, "Dockerfile:1:1: ENV comes before the first FROM; only ARG may come before FROM"),
-        ("FROM a AS x\nFROM b AS X", nil, "Dockerfile:2:1: duplicate stage name \"X\""),
         ("FROM a AS 1x", nil, "Dockerfile:1:1: invalid stage name \"1x\""),
         ("FROM a AS x\nCOPY --from=y /a /a\nFROM b AS y", "x", "Dockerfile:2:1: stage \"y\" is defined later in the file"),
         ("FROM a AS x\nCOPY --from=x /a /a", nil, "Dockerfile:2:1: stage \"x\" refers to itself"),
@@ -115,6 +114,18 @@ struct ErrorTableTests {
         #expect(text.contains { $0.hasPrefix("Dockerfile:2: MaintainerDeprecated") })
         #expect(text.contains { $0.hasPrefix("Dockerfile:3: LegacyKeyValueFormat") })
         #expect(text.contains { $0.hasPrefix("Dockerfile:4: JSONArgsRecommended") })
+    }
+
+    /// BuildKit 0.25 builds a Dockerfile with a repeated stage name (DuplicateStageName is a lint
+    /// warning); FROM and --target then mean the last stage of that name above them.
+    @Test func repeatedStageNamesWarnAndResolveToTheLastOneAbove() throws {
+        let df = try Dockerfile(parsing: "FROM a AS Build\nFROM b AS build\nFROM build AS x\nFROM c AS build\nFROM build\n")
+        #expect(df.warnings.map(\.description).filter { $0.contains("DuplicateStageName") }.count == 2, "\(df.warnings)")
+        let graph = try BuildGraph(df)
+        #expect(graph.stages[2].base == "build")
+        #expect(try BuildGraph.source("build", from: 2, in: graph.stages, location: graph.stages[2].from.location) == .stage(1))
+        #expect(try BuildGraph.source("BUILD", from: 4, in: graph.stages, location: graph.stages[4].from.location) == .stage(3))
+        #expect(try BuildGraph(df, target: "build").order.last == 3)
     }
 
     @Test func checkDirectiveSkipsRulesOrTurnsThemIntoErrors() throws {

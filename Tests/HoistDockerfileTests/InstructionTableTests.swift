@@ -86,11 +86,29 @@ struct InstructionTableTests {
         #expect(node.heredocs == expected)
     }
 
+    /// BuildKit's ExpandRaw: quotes are plain characters, a backslash keeps only the next character.
+    static let heredocExpansions: [(String, String)] = [
+        (#"printf "a\tb\n" \\ end"#, #"printf "atbn" \ end"#),
+        (#"\$PATH and $A"#, "$PATH and 1"),
+        (#"'$A' "$A" ${A}x ${UNSET:-d}"#, #"'1' "1" 1x d"#),
+        ("line \\\nnext", "line \nnext"),
+        ("trailing \\", "trailing "),
+    ]
+
+    @Test(arguments: heredocExpansions)
+    func unquotedHeredocBodiesExpandByBuildKitsWordRules(body: String, expected: String) throws {
+        #expect(try ShellWords.expandHeredoc(body, ["A": "1"]) == expected)
+        let heredoc = Heredoc(name: "EOF", fileDescriptor: 0, expand: true, chomp: false, content: body)
+        #expect(try heredoc.body(environment: ["A": "1"]) == expected)
+        let quoted = Heredoc(name: "EOF", fileDescriptor: 0, expand: false, chomp: false, content: body)
+        #expect(try quoted.body(environment: ["A": "1"]) == body, "a quoted delimiter leaves the body alone")
+    }
+
     @Test func heredocBodyExpandsUnlessQuoted() throws {
         let open = Heredoc(name: "EOF", fileDescriptor: 0, expand: true, chomp: true, content: "\tA=$A \"q\" \\$B\n")
-        #expect(try open.body(environment: ["A": "1"], escape: "\\") == "A=1 \"q\" $B\n")
+        #expect(try open.body(environment: ["A": "1"]) == "A=1 \"q\" $B\n")
         let quoted = Heredoc(name: "EOF", fileDescriptor: 0, expand: false, chomp: false, content: "A=$A\n")
-        #expect(try quoted.body(environment: ["A": "1"], escape: "\\") == "A=$A\n")
+        #expect(try quoted.body(environment: ["A": "1"]) == "A=$A\n")
     }
 
     @Test(arguments: [

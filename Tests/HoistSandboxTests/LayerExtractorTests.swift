@@ -1,4 +1,5 @@
 import Foundation
+import HoistOCI
 import HoistSandbox
 import HoistTestSupport
 import Testing
@@ -33,14 +34,34 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.path + "/snap/root/escaped.txt"))
     }
 
-    @Test func writingThroughAnAbsoluteOrEscapingSymlinkIsRefused() throws {
+    /// BuildKit 0.25 (containerd's RootPath) resolves such entries inside the root and goes on.
+    @Test func writingThroughAnAbsoluteOrEscapingSymlinkLandsInsideTheSnapshot() throws {
         let dir = try TempDirectory("hoist-evil")
         let outside = dir.path + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        for target in [outside, "../../outside", "/"] {
+        for (target, landing) in [(outside, String(outside.dropFirst()) + "/evil"), ("../../outside", "outside/evil"), ("/", "evil"), ("/tmp", "tmp/evil")] {
             let blob = try craft([("etc", "symlink", target), ("etc/evil", "file", "pwned")], in: dir)
-            #expect(throws: (any Error).self) { try LayerExtractor.extract(blob: blob, into: dir.path + "/snap-\(target.count)") }
+            let snapshot = dir.path + "/snap-\(target.count)"
+            try LayerExtractor.extract(blob: blob, into: snapshot)
             #expect(!FileManager.default.fileExists(atPath: outside + "/evil"), "wrote through \(target)")
+            #expect(FileManager.default.contents(atPath: snapshot + "/" + landing) == Data("pwned".utf8), "\(target): expected \(landing)")
+        }
+    }
+
+    @Test func onlyWhatHasNoPlaceInsideIsRefusedNamingTheEntryAndLayer() async throws {
+        let dir = try TempDirectory("hoist-evil")
+        for (entries, named) in [([("a", "dir", ""), ("a/.wh..", "file", "")], "a/.wh.."), ([("a/.wh...", "file", "")], "a/.wh..."),
+                                 ([("root", "hardlink", "../..")], "root")] {
+            let blob = try craft(entries, in: dir)
+            do {
+                let diffID = Digest.sha256(of: Array(named.utf8))
+                _ = try await Snapshotter(root: dir.path + "/snapshots").snapshot(diffID) { blob }
+                Issue.record("\(named) was accepted")
+            } catch {
+                let text = "\(error)"
+                let digest = Digest.sha256(of: Array(named.utf8)).description
+                #expect(text.contains("entry \"\(named)\"") && text.contains(digest) && !text.contains(dir.path), Comment(rawValue: text))
+            }
         }
     }
 
