@@ -212,7 +212,8 @@ public struct Builder {
         let platform = try stage.platform.map { text -> Platform in
             do { return try Platform(parsing: text) } catch { throw BuildError.at(stage.from.location, "FROM --platform: \(error)") }
         }
-        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location, contexts: graph.namedContexts) {
+        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
+                                     contexts: graph.namedContexts, byIndex: false) {
         case .scratch:
             // BuildKit's emptyImage: WorkingDir "/" (the default PATH is added to every stage that lacks one).
             var config = ImageConfig(platform: platform ?? sources.platform)

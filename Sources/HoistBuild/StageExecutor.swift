@@ -238,7 +238,11 @@ struct StageExecutor {
             rawSources = try fileSources.map { try words.expand($0, env) }
             rawDestination = try words.expand(copy.destination, env)
         } catch { throw BuildError.at(location, "\(error)") }
-        if add?.checksum != nil, !rawSources.contains(where: { RemoteSource($0) != nil }) {
+        let remoteSources: [String: RemoteSource]
+        do {
+            remoteSources = add == nil ? [:] : try rawSources.reduce(into: [:]) { found, word in found[word] = try RemoteSource(word) }
+        } catch { throw BuildError.at(location, "\(error)") }
+        if add?.checksum != nil, remoteSources.isEmpty {
             throw BuildError.at(location, "ADD --checksum applies to URLs only")
         }
         var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
@@ -273,7 +277,7 @@ struct StageExecutor {
                 log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")
             } else {
                 for s in rawSources {
-                    if let add, let remote = RemoteSource(s) {
+                    if let add, let remote = remoteSources[s] {
                         matches.append(try await remote.fetch(into: scratch, checksum: try add.checksum.map { try words.expand($0, env) },
                                                               keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime))
                         continue

@@ -68,13 +68,17 @@ import Testing
             set -e; cd '\(work.path)'; git init -q -b main src; cd src
             git config user.email t@example.com; git config user.name t
             echo one > file.txt; git add file.txt; git commit -qm one; git tag v1
-            echo two > file.txt; git commit -qam two
+            echo two > file.txt; mkdir -p sub; echo inner > sub/inner.txt; git add sub; git commit -qam two
             git clone -q --bare . '\(server.directory.path)/repo.git'; cd '\(server.directory.path)/repo.git'; git update-server-info
             """])
+        let v1 = try Shell.check(["git", "-C", work.path + "/src", "rev-parse", "v1"]).trimmingCharacters(in: .whitespacesAndNewlines)
         let h = try BuildHarness(dockerfile: """
             FROM scratch
             ADD \(server.url)/repo.git#v1 /at-tag/
             ADD --keep-git-dir=true \(server.url)/repo.git /with-git/
+            ADD \(server.url)/repo.git?tag=v1&checksum=\(v1.prefix(12)) /query-tag/
+            ADD \(server.url)/repo.git?branch=main&subdir=sub /query-subdir/
+            ADD \(server.url)/repo.git?keep-git-dir#:sub /fragment-subdir/
             """)
         let tag = try h.uniqueTag()
         _ = try await h.build { $0.tags = [tag]; $0.push = true }
@@ -84,5 +88,14 @@ import Testing
         #expect(!image.exists("/at-tag/.git"))
         #expect(image.contents("/with-git/file.txt") == "two\n")
         #expect(image.exists("/with-git/.git/HEAD"))
+        #expect(image.contents("/query-tag/file.txt") == "one\n")
+        #expect(image.contents("/query-subdir/inner.txt") == "inner\n" && !image.exists("/query-subdir/file.txt"))
+        #expect(image.contents("/fragment-subdir/inner.txt") == "inner\n")
+
+        for (line, message) in [("ADD \(server.url)/repo.git?tag=v1&checksum=0000000 /x/", "refs/tags/v1 is commit \(v1), but the checksum expects 0000000"),
+                                ("ADD \(server.url)/repo.git?depth=1 /x/", "unknown git option \"depth\"")] {
+            let bad = try BuildHarness(dockerfile: "FROM scratch\n" + line + "\n")
+            await #expect { _ = try await bad.build { _ in } } throws: { "\($0)".contains("Dockerfile:2:1: ADD") && "\($0)".contains(message) }
+        }
     }
 }

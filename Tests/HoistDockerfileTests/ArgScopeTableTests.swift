@@ -80,7 +80,7 @@ struct ArgScopeTableTests {
         for i in graph.order {
             let stage = graph.stages[i]
             var inherited = DeclaredArgs()
-            if case let .stage(base) = try BuildGraph.source(stage.base, from: i, in: graph.stages, location: stage.from.location) {
+            if case let .stage(base) = try BuildGraph.source(stage.base, from: i, in: graph.stages, location: stage.from.location, byIndex: false) {
                 inherited = declared[base]!
             }
             var variables = StageVariables(imageEnv: [], buildArgs: buildArgs, globalArgs: graph.globalArgs,

@@ -128,6 +128,14 @@ struct ErrorTableTests {
         #expect(try BuildGraph(df, target: "build").order.last == 3)
     }
 
+    @Test func fromANumberNamesAnImageButCopyFromANumberNamesAStage() throws {
+        #expect(try BuildGraph(try Dockerfile(parsing: "FROM a AS first\nFROM 0\n")).order == [1], "FROM 0 needs no stage")
+        let graph = try BuildGraph(try Dockerfile(parsing: "FROM a AS first\nFROM 0\nCOPY --from=0 /x /x\n"))
+        #expect(graph.order == [0, 1], "COPY --from=0 needs stage 0")
+        #expect(try BuildGraph.source("0", from: 1, in: graph.stages, location: graph.stages[1].from.location, byIndex: false) == .image("0"))
+        #expect(try BuildGraph.source("0", from: 1, in: graph.stages, location: graph.stages[1].from.location) == .stage(0))
+    }
+
     @Test func checkDirectiveSkipsRulesOrTurnsThemIntoErrors() throws {
         let skipped = try Dockerfile(parsing: "# check=skip=MaintainerDeprecated\nFROM a\nMAINTAINER me\nCMD run\n")
         #expect(skipped.warnings.map { String($0.message.prefix { $0 != ":" }) } == ["JSONArgsRecommended"])

@@ -9,34 +9,35 @@ import HoistRegistry
 /// takes its mtime from Last-Modified, and it is not unpacked even when it is an archive.
 enum RemoteSource {
     case http(String)
-    case git(url: String, ref: String?)
+    case git(GitReference)
 
-    /// What `word` names, or nil for a context path. Git: `git@host:…`, `git://…`, `ssh://…`,
-    /// or an http(s) URL whose path ends in `.git` (with an optional `#ref`).
-    init?(_ word: String) {
-        let (base, fragment) = RemoteSource.split(word)
-        if word.hasPrefix("git@") || word.hasPrefix("git://") || word.hasPrefix("ssh://") {
-            self = .git(url: base, ref: fragment)
+    /// What `word` names, or nil for a context path: a git repository (GitReference's forms, whose
+    /// options are checked here and throw `GitReferenceError`) or another http(s) URL.
+    init?(_ word: String) throws {
+        if GitReference.names(word) {
+            self = .git(try GitReference(word))
         } else if word.hasPrefix("http://") || word.hasPrefix("https://") {
-            self = base.hasSuffix(".git") ? .git(url: base, ref: fragment) : .http(word)
+            self = .http(word)
         } else {
             return nil
         }
     }
 
-    private static func split(_ word: String) -> (String, String?) {
-        guard let hash = word.lastIndex(of: "#") else { return (word, nil) }
-        let ref = String(word[word.index(after: hash)...])
-        return (String(word[..<hash]), ref.isEmpty ? nil : ref)
-    }
-
-    func fetch(into staging: String, checksum: String?, keepGitDir: Bool, fallbackTime: Int) async throws -> CopyMatch {
+    /// The source as a CopyMatch staged under `staging`. `keepGitDir` is `--keep-git-dir` (nil when not given).
+    func fetch(into staging: String, checksum: String?, keepGitDir: Bool?, fallbackTime: Int) async throws -> CopyMatch {
         switch self {
         case let .http(url):
             return try await RemoteSource.download(url, into: staging, checksum: checksum, fallbackTime: fallbackTime)
-        case let .git(url, ref):
-            if checksum != nil { throw RemoteSourceError.checksumOnGit(url) }
-            return try await RemoteSource.clone(url, ref: ref, into: staging, keepGitDir: keepGitDir)
+        case var .git(reference):
+            // ADD --checksum on a git source is the commit, as ?checksum= is; both must agree.
+            if let checksum {
+                if let given = reference.checksum, given != checksum { throw RemoteSourceError.gitChecksumConflict(reference.remote, checksum, given) }
+                reference.checksum = checksum
+            }
+            if let fromURL = reference.keepGitDir, keepGitDir != nil, fromURL != keepGitDir {
+                throw RemoteSourceError.keepGitDirConflict(reference.remote)
+            }
+            return try await RemoteSource.clone(reference, into: staging, keepGitDir: reference.keepGitDir ?? keepGitDir ?? false)
         }
     }
 
@@ -75,20 +76,30 @@ enum RemoteSource {
         return last.isEmpty ? "index.html" : last
     }
 
-    private static func clone(_ url: String, ref: String?, into staging: String, keepGitDir: Bool) async throws -> CopyMatch {
+    private static func clone(_ reference: GitReference, into staging: String, keepGitDir: Bool) async throws -> CopyMatch {
+        let url = reference.remote
         let directory = staging + "/git-\(UUID().uuidString)"
         let git = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let git else { throw RemoteSourceError.gitMissing(url) }
+        let ref = reference.ref ?? "HEAD"
+        // A full ref (refs/tags/v1) is fetched as itself; a short one is whatever checkout finds.
         var steps: [[String]] = [["clone", "--quiet", "--no-checkout", "--", url, directory]]
-        steps.append(["-C", directory, "-c", "advice.detachedHead=false", "checkout", "--quiet", ref ?? "HEAD"])
-        steps.append(["-C", directory, "submodule", "--quiet", "update", "--init", "--recursive"])
+        if ref.hasPrefix("refs/") { steps.append(["-C", directory, "fetch", "--quiet", "origin", ref]) }
+        steps.append(["-C", directory, "-c", "advice.detachedHead=false", "checkout", "--quiet", ref.hasPrefix("refs/") ? "FETCH_HEAD" : ref])
+        if reference.submodules ?? true { steps.append(["-C", directory, "submodule", "--quiet", "update", "--init", "--recursive"]) }
         for args in steps {
             let (status, output) = try await Blocking.run { try Subprocess.run(git, args) }
-            guard status == 0 else { throw RemoteSourceError.git(url, args.contains("checkout") ? "checkout \(ref ?? "HEAD")" : args[args.contains("clone") ? 0 : 2], output) }
+            guard status == 0 else { throw RemoteSourceError.git(url, args.contains("checkout") ? "checkout \(ref)" : args[args.contains("clone") ? 0 : 2], output) }
+        }
+        if let expected = reference.checksum {
+            let (_, output) = try await Blocking.run { try Subprocess.run(git, ["-C", directory, "rev-parse", "HEAD"]) }
+            let commit = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !expected.isEmpty, commit.hasPrefix(expected.lowercased()) else { throw RemoteSourceError.gitCommitMismatch(url, ref, commit, expected) }
         }
         if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }
         let context = try ContextSource(directory: directory)
-        var match = try context.match(".")[0]
+        var match = try context.match(reference.subdir.isEmpty ? "." : reference.subdir)[0]
+        guard match.isDirectory else { throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository") }
         match.isRemote = true
         return match
     }

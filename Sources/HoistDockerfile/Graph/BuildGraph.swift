@@ -124,8 +124,10 @@ public struct BuildGraph: Sendable {
     }
 
     /// What `reference` (a FROM image or a `--from` value) names, as seen from stage `current`.
+    /// `byIndex`: whether a number names a stage, as it does for `--from`; for FROM it does not
+    /// (BuildKit reads `FROM 0` as the image `0`).
     public static func source(_ reference: String, from current: Int, in stages: [Stage], location: SourceLocation,
-                              contexts: Set<String> = []) throws -> Source {
+                              contexts: Set<String> = [], byIndex: Bool = true) throws -> Source {
         let lower = reference.lowercased()
         if contexts.contains(reference) || contexts.contains(lower) { return .named(reference) }
         if lower == "scratch" { return .scratch }
@@ -139,7 +141,7 @@ public struct BuildGraph: Sendable {
             }
             return .stage(i)
         }
-        if let n = Int(reference), n >= 0 {
+        if byIndex, let n = Int(reference), n >= 0 {
             guard n < current else {
                 throw DockerfileError(location, "stage index \(n) is not an earlier stage (this is stage \(current); indexes start at 0)")
             }
@@ -153,7 +155,7 @@ public struct BuildGraph: Sendable {
     static func dependencies(of stage: Stage, in stages: [Stage], contexts: Set<String>) throws -> [Int] {
         var result: [Int] = []
         var instructions = stage.instructions
-        if case let .stage(i) = try source(stage.base, from: stage.index, in: stages, location: stage.from.location, contexts: contexts) {
+        if case let .stage(i) = try source(stage.base, from: stage.index, in: stages, location: stage.from.location, contexts: contexts, byIndex: false) {
             result.append(i)
             for located in stages[i].instructions {
                 if case let .onbuild(trigger) = located.instruction {

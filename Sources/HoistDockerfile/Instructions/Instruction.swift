@@ -98,7 +98,8 @@ public struct AddInstruction: Sendable, Equatable {
     public var link = false
     public var excludes: [String] = []
     public var checksum: String?
-    public var keepGitDir = false
+    /// `--keep-git-dir`: nil when not given (a git URL's `?keep-git-dir` may then decide).
+    public var keepGitDir: Bool?
     /// `--unpack`: nil leaves BuildKit's default (unpack local archives, not remote ones).
     public var unpack: Bool?
     public var heredocs: [Heredoc] = []

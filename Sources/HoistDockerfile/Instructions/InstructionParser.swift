@@ -133,7 +133,7 @@ struct InstructionParser {
             }
             return .add(AddInstruction(sources: sources, destination: destination, chown: f.strings["chown"], chmod: f.strings["chmod"],
                                        link: f.bools["link"] ?? false, excludes: f.lists["exclude"] ?? [], checksum: f.strings["checksum"],
-                                       keepGitDir: f.bools["keep-git-dir"] ?? false, unpack: f.bools["unpack"], heredocs: node.heredocs))
+                                       keepGitDir: f.bools["keep-git-dir"], unpack: f.bools["unpack"], heredocs: node.heredocs))
         case "RUN":
             let f = try flags(["mount": .list, "network": .string, "security": .string])
             guard !words.isEmpty, node.isJSON || !(words.first ?? "").isEmpty else {
