@@ -124,9 +124,9 @@ struct StageExecutor {
             createdBy = "USER \(state.containerConfig.user ?? "")"
         case let .expose(ports):
             var exposed = state.containerConfig.exposedPorts ?? [:]
-            let normalized = try ports.map { port in
-                let p = try expand(port).lowercased()
-                return p.contains("/") ? p : p + "/tcp"
+            let normalized: [String]
+            do { normalized = try ports.flatMap { try ExposedPorts.ports(try expand($0)) } } catch let error as ExposedPortsError {
+                throw BuildError.at(location, "\(error)")
             }
             for port in normalized { exposed[port] = EmptyObject() }
             state.containerConfig.exposedPorts = exposed
