@@ -36,7 +36,7 @@ let package = Package(
 
         .target(name: "HoistTestSupport", dependencies: ["HoistOCI"], path: "Tests/HoistTestSupport"),
         .testTarget(name: "HoistOCITests", dependencies: ["HoistOCI"]),
-        .testTarget(name: "HoistDockerfileTests", dependencies: ["HoistDockerfile"]),
+        .testTarget(name: "HoistDockerfileTests", dependencies: ["HoistDockerfile", "HoistTestSupport"]),
         .testTarget(name: "HoistRegistryTests", dependencies: ["HoistRegistry", "HoistTestSupport"]),
         .testTarget(name: "HoistContentTests", dependencies: ["HoistContent"]),
         .testTarget(name: "HoistLayersTests", dependencies: ["HoistLayers", "HoistTestSupport"]),

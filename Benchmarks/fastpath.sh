@@ -6,7 +6,7 @@
 # Every build ends with a push to the peers' loopback registry. "cold": every cache and store of
 # the tool removed first; "warm": the tool's state kept from an earlier build and one context file
 # changed; (c) changes nothing. Prints medians, ratios, Hoist's peak RSS and what Hoist uploaded.
-#   Benchmarks/fastpath.sh [RUNS]      (default 3; needs root; starts ../shared/peers/up.sh)
+#   Benchmarks/fastpath.sh [RUNS]      (default 3; needs root; starts Benchmarks/peers.sh)
 set -euo pipefail
 RUNS=${1:-3}
 BASE_MB=${BASE_MB:-64}

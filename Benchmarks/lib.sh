@@ -1,7 +1,7 @@
 # Shared by the benchmark scripts: peers, a release build of hoist, timing and medians.
 # Source it after `set -euo pipefail`; it sets HERE, HOIST, REG and W (a temp dir removed on exit).
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PEERS=$HERE/../shared/peers/up.sh
+PEERS=$HERE/Benchmarks/peers.sh
 "$PEERS" >&2
 source <("$PEERS" --env)
 REG=$PEER_REGISTRY

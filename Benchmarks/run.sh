@@ -5,7 +5,7 @@
 #   * the builder pattern of Testdata/builder (a Go program built in a Debian+golang-go stage, copied
 #     into a small final stage with a RUN of its own), build + push, cold (every store and cache
 #     removed), warm (state kept, app.go changed) and again with nothing changed (RUN results cached).
-#   Benchmarks/run.sh [RUNS]      (default 3; needs root; starts ../shared/peers/up.sh)
+#   Benchmarks/run.sh [RUNS]      (default 3; needs root; starts Benchmarks/peers.sh)
 set -euo pipefail
 RUNS=${1:-3}
 source "$(dirname "$0")/lib.sh"

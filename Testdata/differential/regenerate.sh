@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates golden/NAME.json for every case (or those named) from BuildKit 0.25 (dockerd 28.5.2 +
-# buildx 0.29, Debian sid, which ../shared/peers/up.sh starts by default): the fixtures are
+# buildx 0.29, Debian sid, which Benchmarks/peers.sh starts by default): the fixtures are
 # pushed to the peers' registry and each case is built with `docker buildx build --push`, read back
-# with skopeo and summarised (run-case.sh). Needs root and ../shared/peers/up.sh.
+# with skopeo and summarised (run-case.sh). Needs root; starts Benchmarks/peers.sh.
 #   Testdata/differential/regenerate.sh [CASE ...]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-PEERS=$HERE/../../../shared/peers/up.sh
+PEERS=$HERE/../../Benchmarks/peers.sh
 "$PEERS" >&2
 source <("$PEERS" --env)
 W=$(mktemp -d /tmp/hoist-golden-XXXXXX)

@@ -2,7 +2,7 @@
 # Builds one differential case with BuildKit or Hoist, pushes it to REGISTRY, reads it back with
 # skopeo and writes summarize.py's JSON to OUT. A build that fails writes {"refused": true}.
 #   run-case.sh NAME buildkit|hoist REGISTRY OUT
-# buildkit needs the peers' environment (source <(shared/peers/up.sh --env)); hoist runs $HOIST
+# buildkit needs the peers' environment (source <(Benchmarks/peers.sh --env)); hoist runs $HOIST
 # (default: hoist on PATH) with the caller's HOIST_ROOT and HOIST_REGISTRIES_CONF.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)

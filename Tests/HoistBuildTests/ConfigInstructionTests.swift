@@ -46,7 +46,7 @@ import Testing
         #expect(health["Test"] as? [String] == ["CMD-SHELL", "wget -q localhost"])
         #expect((health["Interval"] as? NSNumber)?.int64Value == 30_000_000_000 && (health["Retries"] as? NSNumber)?.intValue == 2)
         #expect(image.config["author"] as? String == "Jane")
-        #expect(try imageSpecViolations("config-schema.json", image.configPath) == "")
+        try expectImageSpecValid("config-schema.json", image.configPath)
     }
 
     @Test func theBaseStageKeepsItsTriggersForOthers() async throws {

@@ -30,7 +30,6 @@ import Testing
         #expect(result.index?.digest.description == "sha256:" + (try Shell.check(["sh", "-c", "printf %s \"$0\" | sha256sum | cut -d' ' -f1", raw])).trimmingCharacters(in: .whitespacesAndNewlines))
         let validation = out.path + "/index.json"
         try raw.write(toFile: validation, atomically: true, encoding: .utf8)
-        #expect(try imageSpecViolations("image-index-schema.json", validation) == "")
 
         for (arch, expectedMachine) in [("amd64", UInt16(0x3E)), ("arm64", UInt16(0xB7))] {
             let dir = out.path + "/" + arch
@@ -42,5 +41,6 @@ import Testing
         }
         let archive = try Shell.check(["skopeo", "inspect", "--raw", "oci-archive:\(out.path)/multi.tar"])
         #expect(archive == raw, "the archive holds the same index")
+        try expectImageSpecValid("image-index-schema.json", validation)
     }
 }

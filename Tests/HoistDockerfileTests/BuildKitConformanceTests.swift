@@ -1,15 +1,14 @@
 import Foundation
+import HoistTestSupport
 import Testing
 @testable import HoistDockerfile
 
-/// BuildKit's own parser fixtures (../shared/conformance/buildkit-parser): every dump must match
-/// BuildKit's byte for byte, the negative cases must be refused, and line numbers must agree.
+/// BuildKit's own parser fixtures (the conformance material's buildkit-parser): every dump must
+/// match BuildKit's byte for byte, the negative cases must be refused, and line numbers must agree.
+/// Skipped, with the reason, where the material is absent.
+@Suite(.enabled(if: Conformance.buildkitParser != nil, Conformance.missing))
 struct BuildKitConformanceTests {
-    static let root: String = {
-        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let candidates = [ProcessInfo.processInfo.environment["HOIST_CONFORMANCE"], here + "/../shared/conformance", "/work/shared/conformance"]
-        return (candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/buildkit-parser") } ?? here + "/../shared/conformance") + "/buildkit-parser"
-    }()
+    static let root = Conformance.buildkitParser ?? ""
 
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/testfiles")) ?? []).sorted()
     static let negative: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: root + "/testfiles-negative")) ?? []).sorted()

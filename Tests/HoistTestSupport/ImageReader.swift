@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Reads images back with independent tools: skopeo copies them into an OCI layout, umoci unpacks them.
 public struct UnpackedImage {
@@ -44,8 +45,11 @@ public struct UnpackedImage {
     }
 }
 
-/// Runs image-spec's validate.py on a JSON file; returns its complaints (empty when valid).
-public func imageSpecViolations(_ kind: String, _ file: String) throws -> String {
-    let r = try Shell.run([Paths.python, Paths.imageSpecValidator, kind, file])
-    return r.status == 0 ? "" : r.stdout + r.stderr
+/// Checks `file` against image-spec's schema `kind` with its validate.py and records its complaints.
+/// Where the conformance material is absent the calling test is cancelled, which reports it as
+/// skipped with the reason: call it after the test's other expectations.
+public func expectImageSpecValid(_ kind: String, _ file: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    guard let validator = Conformance.imageSpecValidator else { try Test.cancel(Conformance.missing, sourceLocation: sourceLocation) }
+    let r = try Shell.run([Paths.python, validator, kind, file])
+    #expect(r.status == 0, "\(file) against \(kind): \(r.stdout + r.stderr)", sourceLocation: sourceLocation)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Where the package, its Testdata and the built `hoist` binary are.
 public enum Paths {
@@ -21,11 +22,26 @@ public enum Paths {
     /// The Python that has jsonschema and referencing, for image-spec's validate.py.
     public static var python: String { ProcessInfo.processInfo.environment["HOIST_PYTHON"] ?? "python3" }
 
-    /// image-spec's validate.py from the workplace's shared conformance material: `$HOIST_CONFORMANCE`,
-    /// else `../shared/conformance` beside the checkout, else `/work/shared/conformance`.
-    public static var imageSpecValidator: String {
-        let candidates = [ProcessInfo.processInfo.environment["HOIST_CONFORMANCE"], packageRoot + "/../shared/conformance", "/work/shared/conformance"]
-        let dir = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/image-spec/validate.py") }
-        return (dir ?? packageRoot + "/../shared/conformance") + "/image-spec/validate.py"
+}
+
+/// The workplace's conformance material (image-spec's schemas and validator, BuildKit's parser
+/// fixtures): `$HOIST_CONFORMANCE`, else `../shared/conformance` beside the checkout. It is optional:
+/// tests that need it are skipped, with `missing` as the reason, where it is absent.
+public enum Conformance {
+    public static let directory: String? = {
+        let candidates = [ProcessInfo.processInfo.environment["HOIST_CONFORMANCE"], Paths.packageRoot + "/../shared/conformance"]
+        return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }()
+
+    /// image-spec's validate.py, if present.
+    public static var imageSpecValidator: String? {
+        directory.map { $0 + "/image-spec/validate.py" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     }
+
+    /// BuildKit's parser fixtures (testfiles/, testfiles-negative/), if present.
+    public static var buildkitParser: String? {
+        directory.map { $0 + "/buildkit-parser" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    }
+
+    public static let missing: Comment = "the conformance material is absent: set HOIST_CONFORMANCE or place ../shared/conformance beside the checkout"
 }
