@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C bridges: module map + shim header each; the Debian -dev package provides the library.
@@ -23,7 +24,7 @@ let package = Package(
 
         .target(name: "HoistOCI", dependencies: ["CCrypto"]),
         .target(name: "HoistDockerfile"),
-        .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl"]),
+        .target(name: "HoistRegistry", dependencies: ["HoistOCI", "HoistContent", "CCurl", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "HoistContent", dependencies: ["HoistOCI"]),
         .target(name: "HoistLayers", dependencies: ["HoistOCI", "HoistContent", "CArchive", "CDeflate", "CZstd", "CSystem"]),
         .target(name: "CSandbox"),

@@ -75,6 +75,51 @@ struct RegistriesConfTests {
         }
     }
 
+    /// Valid TOML that MiniTOML refused ("unsupported value"): mirrors as an inline-table array.
+    @Test func inlineTableMirrorsAreRead() throws {
+        let conf = try RegistriesConf(parsing: """
+            [[registry]]
+            prefix = "docker.io"
+            location = "registry-1.docker.io"
+            mirror = [ { location = "mirror.example:5000", insecure = true }, { location = "second.example" } ]
+            """, source: "inline.conf")
+        #expect(conf.registries[0].mirrors == [RegistriesConf.Mirror(location: "mirror.example:5000", insecure: true),
+                                               RegistriesConf.Mirror(location: "second.example", insecure: false)])
+        #expect(conf.isInsecure(host: "mirror.example:5000") && !conf.isInsecure(host: "second.example"))
+    }
+
+    /// The version 1 format podman still reads: search, insecure and block lists.
+    @Test func version1FilesAreRead() throws {
+        let conf = try RegistriesConf(parsing: """
+            [registries.search]
+            registries = ['docker.io', "quay.io"]
+            [registries.insecure]
+            registries = ['localhost:5000']
+            [registries.block]
+            registries = ['evil.example', 'localhost:5000']
+            """, source: "v1.conf")
+        #expect(conf.unqualifiedSearchRegistries == ["docker.io", "quay.io"])
+        #expect(conf.registries == [RegistriesConf.Registry(prefix: "localhost:5000", location: "localhost:5000", insecure: true, blocked: true, mirrors: []),
+                                    RegistriesConf.Registry(prefix: "evil.example", location: "evil.example", insecure: false, blocked: true, mirrors: [])])
+        let resolver = EndpointResolver(conf: conf)
+        #expect { _ = try resolver.pullEndpoints(for: try Reference(parsing: "evil.example/x"), shortName: false) } throws: {
+            "\($0)".contains("blocked by v1.conf")
+        }
+    }
+
+    static let refusals: [(String, String)] = [
+        ("[registries.search]\nregistries = ['a.io']\n[[registry]]\nlocation = 'b.io'\n",
+         "mixed.conf: [registries.*] is the version 1 format and registry version 2"),
+        ("[[registry]]\nlocation = 'a.io'\ninsecure = 'yes'\n", "mixed.conf: registry[0].insecure must be true or false"),
+        ("unqualified-search-registries = 'docker.io'\n", "mixed.conf: unqualified-search-registries must be an array of strings"),
+        ("[[registry]]\nlocation = 'a.io'\nmirror = 'b.io'\n", "mixed.conf: registry[0].mirror must be an array of tables"),
+    ]
+
+    @Test(arguments: refusals)
+    func filesThatCannotBeReadAsMeantAreRefusedNamingTheKey(text: String, message: String) {
+        #expect { _ = try RegistriesConf(parsing: text, source: "mixed.conf") } throws: { "\($0)".hasPrefix(message) }
+    }
+
     @Test func loopbackHostsAreRecognised() {
         #expect(Endpoint.isLoopback(host: "127.0.0.1:5000") && Endpoint.isLoopback(host: "localhost") && Endpoint.isLoopback(host: "[::1]:5000"))
         #expect(!Endpoint.isLoopback(host: "registry.example:5000"))

@@ -1,5 +1,6 @@
 import Foundation
 import HoistOCI
+import TOMLKit
 
 /// containers-registries.conf(5), version 2: where image names really live.
 /// The same file podman, buildah and skopeo read, so one file serves Hoist and its peers.
@@ -26,38 +27,62 @@ public struct RegistriesConf: Sendable, Equatable {
 
     public init() {}
 
+    /// Reads a registries.conf: version 2 (`unqualified-search-registries`, `[[registry]]` with
+    /// `[[registry.mirror]]` or inline-table mirrors, `[aliases]`), or version 1 (`[registries.search]`,
+    /// `[registries.insecure]`, `[registries.block]`, each with `registries = [...]`), parsed by TOMLKit.
+    /// Throws `RegistriesConfError` naming the file and line for bad TOML, and the key for a value
+    /// of the wrong type or a file that mixes the two versions; other keys are ignored, as podman does.
     public init(parsing text: String, source: String) throws {
         self.source = source
-        let root: [String: MiniTOML.Value]
-        do { root = try MiniTOML.parse(text) } catch let e as MiniTOML.ParseError {
-            throw RegistriesConfError.syntax(file: source, line: e.line, message: e.message)
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let error as TOMLParseError {
+            throw RegistriesConfError.syntax(file: source, line: error.source.begin.line, message: error.description)
         }
-        if case let .array(list)? = root["unqualified-search-registries"] {
-            unqualifiedSearchRegistries = list.compactMap { if case let .string(s) = $0 { s } else { nil } }
+        let values = ConfValues(file: source)
+        if let v1 = root["registries"] {
+            let v2 = ["unqualified-search-registries", "registry", "aliases"].filter { root.contains(key: $0) }
+            guard v2.isEmpty else { throw RegistriesConfError.mixedVersions(file: source, v2Keys: v2) }
+            try readVersion1(try values.table(v1, "registries"), values)
+            return
         }
-        if case let .table(table)? = root["aliases"] {
-            for (name, value) in table { if case let .string(target) = value { aliases[name] = target } }
+        unqualifiedSearchRegistries = try values.strings(root["unqualified-search-registries"], "unqualified-search-registries")
+        if let table = root["aliases"] {
+            let aliasTable = try values.table(table, "aliases")
+            for name in aliasTable.keys { aliases[name] = try values.string(aliasTable[name], "aliases.\(name)") }
         }
-        if case let .tables(tables)? = root["registry"] {
-            for t in tables {
-                func string(_ k: String) -> String? { if case let .string(s)? = t[k] { s } else { nil } }
-                func bool(_ k: String) -> Bool { if case let .bool(b)? = t[k] { b } else { false } }
-                guard let location = string("location") ?? string("prefix") else {
-                    throw RegistriesConfError.missingLocation(file: source)
-                }
-                var mirrors: [Mirror] = []
-                if case let .tables(ms)? = t["mirror"] {
-                    for m in ms {
-                        guard case let .string(l)? = m["location"] else { continue }
-                        var insecure = false
-                        if case let .bool(b)? = m["insecure"] { insecure = b }
-                        mirrors.append(Mirror(location: l, insecure: insecure))
-                    }
-                }
-                registries.append(Registry(prefix: string("prefix") ?? location, location: location,
-                                           insecure: bool("insecure"), blocked: bool("blocked"), mirrors: mirrors))
+        for (n, entry) in try values.tables(root["registry"], "registry").enumerated() {
+            let key = "registry[\(n)]"
+            let prefix = try values.string(entry["prefix"], key + ".prefix")
+            guard let location = try values.string(entry["location"], key + ".location") ?? prefix else {
+                throw RegistriesConfError.missingLocation(file: source)
+            }
+            let mirrors = try values.tables(entry["mirror"], key + ".mirror").enumerated().compactMap { m, mirror -> Mirror? in
+                guard let where_ = try values.string(mirror["location"], key + ".mirror[\(m)].location") else { return nil }
+                return Mirror(location: where_, insecure: try values.bool(mirror["insecure"], key + ".mirror[\(m)].insecure"))
+            }
+            registries.append(Registry(prefix: prefix ?? location, location: location, insecure: try values.bool(entry["insecure"], key + ".insecure"),
+                                       blocked: try values.bool(entry["blocked"], key + ".blocked"), mirrors: mirrors))
+        }
+    }
+
+    /// Version 1: search registries, and hosts that are insecure or blocked, each a `[[registry]]`.
+    private mutating func readVersion1(_ table: TOMLTable, _ values: ConfValues) throws {
+        func list(_ section: String) throws -> [String] {
+            guard let value = table[section] else { return [] }
+            return try values.strings(try values.table(value, "registries.\(section)")["registries"], "registries.\(section).registries")
+        }
+        unqualifiedSearchRegistries = try list("search")
+        var hosts: [String: Registry] = [:]
+        var order: [String] = []
+        for (section, isInsecure) in [("insecure", true), ("block", false)] {
+            for host in try list(section) {
+                if hosts[host] == nil { order.append(host) }
+                var entry = hosts[host] ?? Registry(prefix: host, location: host, insecure: false, blocked: false, mirrors: [])
+                if isInsecure { entry.insecure = true } else { entry.blocked = true }
+                hosts[host] = entry
             }
         }
+        registries = order.compactMap { hosts[$0] }
     }
 
     /// Finds the file as podman does, with Hoist's own override first:
@@ -98,12 +123,58 @@ public enum RegistriesConfError: Error, CustomStringConvertible {
     case syntax(file: String, line: Int, message: String)
     case missingLocation(file: String)
     case unreadable(file: String)
+    case wrongType(file: String, key: String, expected: String)
+    case mixedVersions(file: String, v2Keys: [String])
 
     public var description: String {
         switch self {
         case let .syntax(file, line, message): "\(file):\(line): \(message)"
         case let .missingLocation(file): "\(file): a [[registry]] has neither location nor prefix"
         case let .unreadable(file): "\(file): registries.conf cannot be read (check the path given by --registries-conf or the environment)"
+        case let .wrongType(file, key, expected): "\(file): \(key) must be \(expected)"
+        case let .mixedVersions(file, keys): "\(file): [registries.*] is the version 1 format and \(keys.joined(separator: ", ")) version 2; "
+            + "use one: version 2 has unqualified-search-registries = [...] and [[registry]] tables with location, insecure, blocked and mirrors"
+        }
+    }
+}
+
+/// Typed reads of registries.conf values, each naming its key when the type is wrong.
+private struct ConfValues {
+    let file: String
+
+    func string(_ value: TOMLValueConvertible?, _ key: String) throws -> String? {
+        guard let value else { return nil }
+        guard let text = value.string else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "a string") }
+        return text
+    }
+
+    func bool(_ value: TOMLValueConvertible?, _ key: String) throws -> Bool {
+        guard let value else { return false }
+        guard let flag = value.bool else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "true or false") }
+        return flag
+    }
+
+    func strings(_ value: TOMLValueConvertible?, _ key: String) throws -> [String] {
+        guard let value else { return [] }
+        guard let array = value.array else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of strings") }
+        return try array.map { element in
+            guard let text = element.string else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of strings") }
+            return text
+        }
+    }
+
+    func table(_ value: TOMLValueConvertible, _ key: String) throws -> TOMLTable {
+        guard let table = value.table else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "a table") }
+        return table
+    }
+
+    /// An array of tables: `[[key]]` headers or an inline `key = [{...}, {...}]`.
+    func tables(_ value: TOMLValueConvertible?, _ key: String) throws -> [TOMLTable] {
+        guard let value else { return [] }
+        guard let array = value.array else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of tables") }
+        return try array.map { element in
+            guard let table = element.table else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of tables") }
+            return table
         }
     }
 }
