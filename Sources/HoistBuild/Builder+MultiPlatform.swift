@@ -13,30 +13,24 @@ extension Builder {
         let indexBytes = try CanonicalJSON.encode(index)
         let indexDigest = try store.ingest(indexBytes, source: "image index")
         log("index \(indexDigest)")
+        var blobs: [LayerRef] = []
+        var seen: Set<Digest> = []
+        for blob in images.flatMap(\.blobs) where seen.insert(blob.descriptor.digest).inserted { blobs.append(blob) }
+        let content = ImageContent(root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
+                                   children: images.map(\.content.root), blobs: blobs)
         var pushed: [Reference] = []
         if wantsPush {
-            let pusher = Pusher(registry: registry, log: log)
+            let pusher = ImagePusher(registry: registry, log: log)
             for tag in options.tags {
-                let target = try registry.resolver.pushEndpoint(for: tag)
-                for image in images {
-                    try await pusher.pushBlobs(image.blobs, to: target)
-                    try await registry.putManifest(image.manifestBytes, mediaType: image.mediaType, to: target, tag: nil)
-                }
-                try await registry.putManifest(indexBytes, mediaType: indexType, to: target, tag: tag.digest != nil ? nil : (tag.tag ?? "latest"))
-                log("pushed \(tag) (\(target)) \(indexDigest)")
+                try await pusher.push(content, to: tag)
                 pushed.append(tag)
             }
         }
-        let source = SourceImage(
-            root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
-            children: images.map { FetchedManifest(bytes: $0.manifestBytes, mediaType: $0.mediaType, digest: $0.manifestDigest) },
-            blobs: images.flatMap(\.blobs),
-            endpoint: nil)
         for output in options.outputs {
             switch output {
             case .registry: continue
             case let .ociArchive(dest):
-                try await OCIArchiveExporter(registry: registry).write(source, tags: options.tags, to: dest)
+                try await OCIArchiveExporter(registry: registry).write(content, tags: options.tags, to: dest)
             case let .local(dest):
                 for (image, platform) in zip(images, platforms) {
                     let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path
@@ -51,9 +45,9 @@ extension Builder {
             log("wrote \(output)")
         }
         if keepLocally {
-            for layer in source.blobs { try await layer.localize(using: registry) }
+            for layer in content.blobs { try await layer.localize(using: registry) }
             for tag in options.tags {
-                try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: Descriptor(mediaType: indexType, digest: indexDigest, size: Int64(indexBytes.count)))
+                try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: content.descriptor())
             }
         }
         try writeRecords(config: nil, manifest: indexDigest, size: indexBytes.count, mediaType: indexType)

@@ -76,9 +76,9 @@ public struct Builder {
 
         var pushed: [Reference] = []
         if wantsPush {
-            let pusher = Pusher(registry: registry, log: log)
+            let pusher = ImagePusher(registry: registry, log: log)
             for tag in options.tags {
-                try await pusher.push(image, as: tag)
+                try await pusher.push(image.content, to: tag)
                 pushed.append(tag)
             }
         }
@@ -87,8 +87,8 @@ public struct Builder {
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             switch output {
             case .registry: continue
-            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image.source, tags: options.tags, to: dest)
-            case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image.source, tags: options.tags, to: dest)
+            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image.content, tags: options.tags, to: dest)
+            case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image.content, tags: options.tags, to: dest)
             case let .local(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeDirectory(image.layers, to: dest)
             case let .tar(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeTar(image.layers, to: dest)
             }

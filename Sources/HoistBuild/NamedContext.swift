@@ -1,4 +1,5 @@
 import Foundation
+import HoistContent
 import HoistOCI
 
 /// `--build-context NAME=VALUE`: what a FROM or `COPY --from` of NAME reads instead of the stage or
@@ -26,7 +27,7 @@ public enum NamedContext: Sendable, Equatable {
                 reference = String(path[path.index(after: colon)...])
                 path = String(path[..<colon])
             }
-            guard FileManager.default.fileExists(atPath: path + "/index.json") else {
+            guard FileManager.default.fileExists(atPath: OCILayout(path: path).indexPath) else {
                 throw BuildError.context("--build-context \(name)=\(value): \(path) is not an OCI image layout (no index.json)")
             }
             self = .ociLayout(path: path, reference: reference)

@@ -21,10 +21,9 @@ extension AssembledImage {
     /// OCI, or Docker's schema 2 with `--format docker`.
     public var mediaType: MediaType { manifest.mediaType ?? .ociManifest }
 
-    /// The image as something to write out: the exact manifest bytes and its blobs.
-    var source: SourceImage {
-        SourceImage(root: FetchedManifest(bytes: manifestBytes, mediaType: mediaType, digest: manifestDigest),
-                    children: [], blobs: blobs, endpoint: nil)
+    /// The image as something to push or write out: the exact manifest bytes and its blobs.
+    var content: ImageContent {
+        ImageContent(root: FetchedManifest(bytes: manifestBytes, mediaType: mediaType, digest: manifestDigest), children: [], blobs: blobs)
     }
 }
 

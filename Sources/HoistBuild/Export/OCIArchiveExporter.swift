@@ -1,4 +1,5 @@
 import Foundation
+import HoistContent
 import HoistLayers
 import HoistOCI
 import HoistRegistry
@@ -8,16 +9,16 @@ import HoistRegistry
 struct OCIArchiveExporter {
     let registry: RegistryClient
 
-    func write(_ image: SourceImage, tags: [Reference], to dest: String) async throws {
+    func write(_ content: ImageContent, tags: [Reference], to dest: String) async throws {
         let scratch = registry.store.root.appendingPathComponent("ingest/oci-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try await ImageCopier(registry: registry).writeLayout(image, to: scratch + "/layout", annotations: OCIArchiveExporter.annotations(for: tags))
-        try await Blocking.run { try ImageCopier.tarLayout(scratch + "/layout", to: dest) }
+        let layout = OCILayout(path: scratch + "/layout")
+        try await content.write(to: layout, annotations: OCIArchiveExporter.annotations(for: tags), registry: registry)
+        try await Blocking.run { try layout.tar(to: dest) }
     }
 
     /// The index entry's annotations buildx writes: the full name and the tag as `ref.name`.
     static func annotations(for tags: [Reference]) -> [String: String]? {
-        tags.first.map { ["io.containerd.image.name": $0.description, "org.opencontainers.image.ref.name": $0.tag ?? "latest"] }
+        tags.first.map { [OCILayout.imageNameAnnotation: $0.description, OCILayout.refNameAnnotation: $0.tag ?? "latest"] }
     }
 }

@@ -2,53 +2,33 @@ import Foundation
 import HoistContent
 import HoistOCI
 
-/// The images `hoist pull` keeps: `$HOIST_ROOT` is itself an OCI image layout (its blobs are the
-/// content store), and `index.json` names each pulled image by its full reference.
+/// The images the local store keeps (`hoist pull`, builds without an output): `$HOIST_ROOT` is
+/// itself an OCI image layout (its blobs are the content store), and `index.json` names each
+/// kept image by its full reference.
 public struct LocalImages {
     public let root: URL
+    private var layout: OCILayout { OCILayout(path: root.path) }
 
     public init(root: URL) { self.root = root }
 
-    /// The images kept, by full reference name.
-    public func list() -> [Descriptor] {
-        let path = root.appendingPathComponent("index.json").path
-        return (FileManager.default.contents(atPath: path).flatMap { try? CanonicalJSON.decode(Index.self, from: Array($0)) })?.manifests ?? []
-    }
+    /// The images kept, each under its full reference name.
+    public func list() -> [Descriptor] { (try? layout.index())?.manifests ?? [] }
 
     /// The entry named `reference`, if kept.
-    public func find(_ reference: Reference) -> Descriptor? {
-        list().first { $0.annotations?["org.opencontainers.image.ref.name"] == reference.withDefaultTag.description }
-    }
+    public func find(_ reference: Reference) -> Descriptor? { layout.entry(named: reference.withDefaultTag.description) }
 
     /// Forgets a name; returns false if it was not kept. Blobs stay until the store is pruned.
-    public func remove(_ reference: Reference) throws -> Bool {
-        let path = root.appendingPathComponent("index.json").path
-        guard var index = FileManager.default.contents(atPath: path).flatMap({ try? CanonicalJSON.decode(Index.self, from: Array($0)) }) else { return false }
-        let before = index.manifests.count
-        index.manifests.removeAll { $0.annotations?["org.opencontainers.image.ref.name"] == reference.withDefaultTag.description }
-        guard index.manifests.count != before else { return false }
-        try ImageCopier.write(try CanonicalJSON.encode(index), at: path)
-        return true
-    }
+    public func remove(_ reference: Reference) throws -> Bool { try layout.remove(named: reference.withDefaultTag.description) }
 
     /// The location of a kept image for `hoist copy`-style transfers.
     public func location(of reference: Reference) -> ImageLocation {
         .layout(path: root.path, tag: reference.withDefaultTag.description)
     }
 
+    /// Names `manifest` (a manifest or index whose blobs are in the store) `reference`.
     public func record(_ reference: Reference, manifest: Descriptor) throws {
-        let path = root.appendingPathComponent("index.json").path
-        var index = FileManager.default.contents(atPath: path).flatMap { try? CanonicalJSON.decode(Index.self, from: Array($0)) }
-            ?? Index(mediaType: .ociIndex, manifests: [])
-        let name = reference.description
-        index.manifests.removeAll { $0.annotations?["org.opencontainers.image.ref.name"] == name }
         var entry = manifest
-        entry.annotations = ["org.opencontainers.image.ref.name": name]
-        index.manifests.append(entry)
-        let layout = root.appendingPathComponent("oci-layout").path
-        if !FileManager.default.fileExists(atPath: layout) {
-            try ImageCopier.write(Array(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), at: layout)
-        }
-        try ImageCopier.write(try CanonicalJSON.encode(index), at: path)
+        entry.annotations = [OCILayout.refNameAnnotation: reference.description]
+        try layout.add(entry)
     }
 }

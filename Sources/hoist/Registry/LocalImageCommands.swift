@@ -12,7 +12,7 @@ struct Images: ParsableCommand {
         let images = LocalImages(root: HoistPaths.root()).list()
         print("NAME\tDIGEST\tMANIFEST SIZE")
         for image in images {
-            print("\(image.annotations?["org.opencontainers.image.ref.name"] ?? "<none>")\t\(image.digest)\t\(image.size)")
+            print("\(image.annotations?[OCILayout.refNameAnnotation] ?? "<none>")\t\(image.digest)\t\(image.size)")
         }
     }
 }
@@ -64,10 +64,9 @@ struct Save: AsyncParsableCommand {
             let client = try registry.client()
             let ref = try ImageArgument(reference).reference
             let kept = try LocalImages(root: client.store.root).kept(ref)
-            let copier = ImageCopier(registry: client)
             switch format {
-            case "docker": try await copier.saveDockerArchive(from: kept, tags: [ref.withDefaultTag], to: output)
-            case "oci": try await copier.copy(from: kept, to: .archive(path: output, tag: ref.withDefaultTag.tag))
+            case "docker": try await DockerArchiveExporter(registry: client).save(from: kept, tags: [ref.withDefaultTag], to: output)
+            case "oci": try await ImageCopier(registry: client).copy(from: kept, to: .archive(path: output, tag: ref.withDefaultTag.tag))
             default: throw ValidationError("--format \(format): use docker or oci")
             }
         } catch let error as ValidationError {

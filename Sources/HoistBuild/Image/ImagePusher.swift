@@ -1,24 +1,32 @@
 import HoistOCI
 import HoistRegistry
 
-/// Pushes an assembled image: every blob first (HEAD ▸ mount ▸ upload, four at a time), the
-/// manifest last, so a registry never holds a manifest whose blobs are missing.
-struct Pusher {
+/// The one way an image reaches a registry (`assemble --push`, `hoist push`, `hoist copy`): every
+/// blob first (HEAD ▸ mount from the same registry ▸ stream from another ▸ upload, four at a
+/// time), then an index's platform manifests by digest, the root last under the reference's tag
+/// (or by digest when the reference is pinned), so a registry never holds a manifest whose
+/// blobs or children are missing.
+struct ImagePusher {
     let registry: RegistryClient
     let log: @Sendable (String) -> Void
 
-    func push(_ image: AssembledImage, as tag: Reference) async throws {
-        let target = try registry.resolver.pushEndpoint(for: tag)
-        try await pushBlobs(image.blobs, to: target)
-        // A reference pinned by digest is pushed by digest; otherwise under its tag.
-        let putReference: String? = tag.digest != nil ? nil : (tag.tag ?? "latest")
-        let digest = try await registry.putManifest(image.manifestBytes, mediaType: image.mediaType, to: target, tag: putReference)
-        log("pushed \(tag) (\(target)) \(digest)")
+    /// Pushes `content` to where `reference` points; returns the endpoint it went to.
+    @discardableResult
+    func push(_ content: ImageContent, to reference: Reference) async throws -> Endpoint {
+        let target = try registry.resolver.pushEndpoint(for: reference)
+        try await pushBlobs(content.blobs, to: target)
+        for child in content.children {
+            try await registry.putManifest(child.bytes, mediaType: child.mediaType, to: target, tag: nil)
+        }
+        let tag: String? = reference.digest != nil ? nil : (reference.tag ?? "latest")
+        let digest = try await registry.putManifest(content.root.bytes, mediaType: content.root.mediaType, to: target, tag: tag)
+        log("pushed \(reference) (\(target)) \(digest)")
+        return target
     }
 
     /// Makes every blob present in `target`, four at a time: HEAD ▸ mount (from the same registry)
     /// ▸ upload, fetching a blob that lives elsewhere through the local store once.
-    func pushBlobs(_ blobs: [LayerRef], to target: Endpoint) async throws {
+    private func pushBlobs(_ blobs: [LayerRef], to target: Endpoint) async throws {
         let registry = self.registry
         let log = self.log
         try await withThrowingTaskGroup(of: Void.self) { group in
