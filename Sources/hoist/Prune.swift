@@ -11,11 +11,8 @@ struct Prune: AsyncParsableCommand {
     func run() async throws {
         // Rootless snapshots hold read-only directories only the namespace's root may empty.
         UserNamespaceEntry.enterIfNeeded()
-        do {
+        try await reportingFailure {
             print(try await BuildCachePruner(root: HoistPaths.root()).prune().summary)
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }

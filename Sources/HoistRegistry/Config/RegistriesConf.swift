@@ -155,12 +155,7 @@ private struct ConfValues {
     }
 
     func strings(_ value: TOMLValueConvertible?, _ key: String) throws -> [String] {
-        guard let value else { return [] }
-        guard let array = value.array else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of strings") }
-        return try array.map { element in
-            guard let text = element.string else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of strings") }
-            return text
-        }
+        try array(value, key, of: "strings") { $0.string }
     }
 
     func table(_ value: TOMLValueConvertible, _ key: String) throws -> TOMLTable {
@@ -170,11 +165,17 @@ private struct ConfValues {
 
     /// An array of tables: `[[key]]` headers or an inline `key = [{...}, {...}]`.
     func tables(_ value: TOMLValueConvertible?, _ key: String) throws -> [TOMLTable] {
+        try array(value, key, of: "tables") { $0.table }
+    }
+
+    /// An array whose every element `element` reads; absent is empty.
+    private func array<T>(_ value: TOMLValueConvertible?, _ key: String, of kind: String, _ element: (TOMLValueConvertible) -> T?) throws -> [T] {
         guard let value else { return [] }
-        guard let array = value.array else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of tables") }
-        return try array.map { element in
-            guard let table = element.table else { throw RegistriesConfError.wrongType(file: file, key: key, expected: "an array of tables") }
-            return table
+        let wrong = RegistriesConfError.wrongType(file: file, key: key, expected: "an array of \(kind)")
+        guard let array = value.array else { throw wrong }
+        return try array.map { item in
+            guard let read = element(item) else { throw wrong }
+            return read
         }
     }
 }

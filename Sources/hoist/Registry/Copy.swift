@@ -21,15 +21,12 @@ struct Copy: AsyncParsableCommand {
     var destination: String
 
     func run() async throws {
-        do {
+        try await reportingFailure {
             let from = try ImageLocation(parsing: source)
             let to = try ImageLocation(parsing: destination)
             let copier = ImageCopier(registry: try registry.client()) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let digest = try await copier.copy(from: from, to: to, platform: try platform.value(), all: all)
             print(digest)
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }

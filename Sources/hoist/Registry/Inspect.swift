@@ -14,25 +14,20 @@ struct Inspect: AsyncParsableCommand {
     @Flag(help: "Print the image config.")
     var config = false
 
-    @OptionGroup var platform: PlatformOption
-
-    @OptionGroup var registry: RegistryOptions
-
-    @Argument(help: "The image: REF or docker://REF.")
-    var reference: String
+    @OptionGroup var target: RemoteImageOptions
 
     func run() async throws {
-        do {
-            let client = try registry.client()
-            let argument = try ImageArgument(reference)
-            let ref = argument.reference
-            let endpoint = try client.resolver.pullEndpoints(for: ref, shortName: argument.shortName)[0]
-            let top = try await client.manifest(endpoint, reference: ref.withDefaultTag.manifestReference)
+        try await reportingFailure {
+            let client = try target.registry.client()
+            let argument = try ImageArgument(target.reference)
+            let endpoint = try client.resolver.pullEndpoints(for: argument.reference, shortName: argument.shortName)[0]
+            // skopeo shows the digest of what the name points at: the index, when it is one.
+            let top = try await client.manifest(endpoint, reference: argument.reference.withDefaultTag.manifestReference)
             if raw, !config {
                 FileHandle.standardOutput.write(Data(top.bytes))
                 return
             }
-            let image = try await client.resolve(ref, shortName: argument.shortName, platform: try platform.value())
+            let image = try await client.resolve(argument.reference, shortName: argument.shortName, platform: try target.platform.value())
             let configBytes = try client.store.read(image.manifest.config.digest)
             if config {
                 FileHandle.standardOutput.write(Data(raw ? configBytes : try prettyJSON(configBytes)))
@@ -53,9 +48,6 @@ struct Inspect: AsyncParsableCommand {
             if let variant = image.config.variant { summary["Variant"] = variant }
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 

@@ -30,16 +30,13 @@ struct Push: AsyncParsableCommand {
     var destination: String?
 
     func run() async throws {
-        do {
+        try await reportingFailure {
             let client = try registry.client()
             let ref = try ImageArgument(reference).reference
             let kept = try LocalImages(root: client.store.root).kept(ref)
             let target = try destination.map { try ImageArgument($0).reference } ?? ref
             let copier = ImageCopier(registry: client) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             print(try await copier.copy(from: kept, to: .registry(target.withDefaultTag)))
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }
@@ -60,7 +57,7 @@ struct Save: AsyncParsableCommand {
     var reference: String
 
     func run() async throws {
-        do {
+        try await reportingFailure {
             let client = try registry.client()
             let ref = try ImageArgument(reference).reference
             let kept = try LocalImages(root: client.store.root).kept(ref)
@@ -69,11 +66,6 @@ struct Save: AsyncParsableCommand {
             case "oci": try await ImageCopier(registry: client).copy(from: kept, to: .archive(path: output, tag: ref.withDefaultTag.tag))
             default: throw ValidationError("--format \(format): use docker or oci")
             }
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }
@@ -86,13 +78,10 @@ struct Rmi: ParsableCommand {
     var reference: String
 
     func run() throws {
-        do {
+        try reportingFailure {
             let ref = try ImageArgument(reference).reference
             guard try LocalImages(root: HoistPaths.root()).remove(ref) else { throw LocalImageError.notKept(ref.withDefaultTag.description) }
             print("Untagged: \(ref.withDefaultTag)")
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }

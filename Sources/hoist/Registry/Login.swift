@@ -24,7 +24,7 @@ struct Login: AsyncParsableCommand {
     var host: String
 
     func run() async throws {
-        do {
+        try await reportingFailure {
             guard let username, !username.isEmpty else { throw ValidationError("give the user name with -u") }
             var secret = password
             if passwordStdin {
@@ -42,11 +42,6 @@ struct Login: AsyncParsableCommand {
             let file = DockerConfigFile()
             try file.store(credentials, for: host)
             print("Login Succeeded (credentials saved in \(file.path))")
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }
@@ -60,17 +55,12 @@ struct Logout: ParsableCommand {
 
     func run() throws {
         let file = DockerConfigFile()
-        do {
+        try reportingFailure {
             guard try file.remove(host: host) else {
                 FileHandle.standardError.write(Data("error: not logged in to \(host) (nothing for it in \(file.path))\n".utf8))
                 throw ExitCode.failure
             }
             print("Removing login credentials for \(host)")
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            reportFailure(error)
-            throw ExitCode.failure
         }
     }
 }

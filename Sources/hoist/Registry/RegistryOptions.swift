@@ -39,3 +39,22 @@ struct ImageArgument {
         shortName = EndpointResolver.isShortName(bare)
     }
 }
+
+/// The image a registry command reads (`hoist pull`, `hoist inspect`): its name, the platform to
+/// pick from an index, and the registry flags.
+struct RemoteImageOptions: ParsableArguments {
+    @OptionGroup var platform: PlatformOption
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: "The image: REF or docker://REF, e.g. busybox:latest or ghcr.io/owner/app@sha256:…")
+    var reference: String
+
+    /// A client, the parsed argument, and the image resolved for the platform.
+    func resolve() async throws -> (RegistryClient, ImageArgument, ResolvedImage) {
+        let client = try registry.client()
+        let argument = try ImageArgument(reference)
+        let image = try await client.resolve(argument.reference, shortName: argument.shortName, platform: try platform.value())
+        return (client, argument, image)
+    }
+}
