@@ -212,34 +212,14 @@ public struct Builder {
         let platform = try stage.platform.map { text -> Platform in
             do { return try Platform(parsing: text) } catch { throw BuildError.at(stage.from.location, "FROM --platform: \(error)") }
         }
-        switch try BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
-                                     contexts: graph.namedContexts, byIndex: false) {
-        case .scratch:
-            // BuildKit's emptyImage: WorkingDir "/" (the default PATH is added to every stage that lacks one).
-            var config = ImageConfig(platform: platform ?? sources.platform)
-            var container = ContainerConfig()
-            container.workingDir = "/"
-            config.config = container
-            return StageState(config: config, layers: [])
-        case let .stage(i):
-            return built[i]!
-        case let .named(name):
-            switch options.namedContexts[name] ?? options.namedContexts[name.lowercased()] {
-            case let .image(reference)?:
-                return try ImageSources.state(of: try await sources.image(reference, platform: platform))
-            case let .ociLayout(path, reference)?:
-                return try OCILayoutImage.state(path: path, reference: reference, platform: platform ?? sources.platform, name: name)
-            case .directory?, nil:
-                throw BuildError.at(stage.from.location, "FROM \(name): the build context \(name) is a local directory, which can only be read by COPY --from; give an image with docker-image:// or oci-layout://")
+        let resolver = SourceResolver(graph: graph, sources: sources, namedContexts: options.namedContexts)
+        do {
+            switch try await resolver.resolve(stage.base, in: stage, built: built, use: .base(platform: platform), location: stage.from.location) {
+            case let .state(state, _): return state
+            case .directory: throw SourceError.directoryAsBase(stage.base)
             }
-        case let .image(reference):
-            do {
-                return try ImageSources.state(of: try await sources.image(reference, platform: platform))
-            } catch let error as BuildError {
-                throw error
-            } catch {
-                throw BuildError.at(stage.from.location, "FROM \(reference): \(error)")
-            }
+        } catch let error as SourceError {
+            throw BuildError.instruction(stage.from.location, error)
         }
     }
 }

@@ -52,13 +52,13 @@ extension StageExecutor {
     private func runCommand(_ run: RunInstruction, state: StageState,
                             location: SourceLocation) throws -> ([String], Sandbox.Network, (target: String, mount: RunMount)?) {
         if run.security == "insecure", !allowInsecure {
-            throw BuildError.at(location, "RUN --security=insecure needs --allow security.insecure")
+            throw StageError.insecureNotAllowed
         }
         let network: Sandbox.Network
         switch run.network ?? "default" {
         case "default", "host": network = .host
         case "none": network = .none
-        case let other: throw BuildError.at(location, "RUN --network=\(other): use default, none or host")
+        case let other: throw StageError.network(other)
         }
         var argv = argv(run.command, state)
         var script: (target: String, mount: RunMount)?
@@ -92,37 +92,39 @@ extension StageExecutor {
             let what = "RUN --mount=type=\(spec.type.rawValue)"
             switch spec.type {
             case .cache:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
+                guard let target = spec.target else { throw StageError.mountNeeds(mount: what, what: "target=") }
                 var seed: (layers: [LayerRef], source: String)?
                 if let from = spec.from {
-                    seed = (try await fromLayers(from, stage: stage, location: location).0, spec.source ?? "/")
+                    seed = (try await resolver.layers(from, in: stage, built: built, location: location).0, spec.source ?? "/")
                 }
                 mounts.append((absolute(target), .cache(id: spec.id ?? absolute(target), sharing: spec.sharing, mode: spec.mode ?? 0o755,
                                                          uid: spec.uid ?? 0, gid: spec.gid ?? 0, seed: seed)))
             case .bind:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
+                guard let target = spec.target else { throw StageError.mountNeeds(mount: what, what: "target=") }
                 let source = spec.source ?? "/"
                 let readOnly = spec.readOnly ?? true
-                if let from = spec.from, case let .directory(path)? = namedContext(from, stage: stage, location: location) {
-                    mounts.append((absolute(target), .hostPath(try contextPath(source, root: path, location: location), readOnly: readOnly)))
-                } else if let from = spec.from {
-                    let (layers, _) = try await fromLayers(from, stage: stage, location: location)
-                    mounts.append((absolute(target), .layers(layers, source: source, readOnly: readOnly)))
+                if let from = spec.from {
+                    switch try await resolver.resolve(from, in: stage, built: built, use: .content, location: location) {
+                    case let .directory(path):
+                        mounts.append((absolute(target), .hostPath(try contextPath(source, root: path), readOnly: readOnly)))
+                    case let .state(fromState, _):
+                        mounts.append((absolute(target), .layers(fromState.layers, source: source, readOnly: readOnly)))
+                    }
                 } else {
-                    mounts.append((absolute(target), .hostPath(try contextPath(source, root: context.root, location: location), readOnly: readOnly)))
+                    mounts.append((absolute(target), .hostPath(try contextPath(source, root: context.root), readOnly: readOnly)))
                 }
             case .tmpfs:
-                guard let target = spec.target else { throw BuildError.at(location, "\(what): target= is required") }
+                guard let target = spec.target else { throw StageError.mountNeeds(mount: what, what: "target=") }
                 mounts.append((absolute(target), .tmpfs(size: spec.size)))
             case .secret:
                 let id = spec.id ?? spec.target.map { ($0 as NSString).lastPathComponent } ?? ""
-                guard !id.isEmpty else { throw BuildError.at(location, "\(what): id= or target= is required") }
+                guard !id.isEmpty else { throw StageError.mountNeeds(mount: what, what: "id= or target=") }
                 guard let source = secrets[id] else {
-                    if spec.required { throw BuildError.at(location, "\(what),id=\(id): no such secret was given (--secret id=\(id),src=FILE)") }
+                    if spec.required { throw StageError.noSuchSecret(mount: what, id: id) }
                     continue
                 }
                 let bytes: [UInt8]
-                do { bytes = try source.read() } catch { throw BuildError.at(location, "\(what),id=\(id): \(error)") }
+                do { bytes = try source.read() } catch { throw StageError.unreadableSecret(mount: what, id: id, error) }
                 if let variable = spec.env {
                     environment.append("\(variable)=\(String(decoding: bytes, as: UTF8.self))")
                     if spec.target == nil { continue }
@@ -131,7 +133,7 @@ extension StageExecutor {
                                .secret(id: id, bytes: bytes, mode: spec.mode ?? 0o400, uid: spec.uid ?? 0, gid: spec.gid ?? 0)))
             case .ssh:
                 guard let socket = sshAgent else {
-                    if spec.required { throw BuildError.at(location, "\(what): no ssh agent was given (--ssh default)") }
+                    if spec.required { throw StageError.noSSHAgent(mount: what) }
                     continue
                 }
                 let target = absolute(spec.target ?? "/run/buildkit/ssh_agent.\(mounts.count)")
@@ -143,17 +145,17 @@ extension StageExecutor {
     }
 
     /// A bind mount's source inside a directory (the context), never outside it.
-    private func contextPath(_ source: String, root: String, location: SourceLocation) throws -> String {
-        guard let realRoot = realpath(root, nil) else { throw BuildError.at(location, "RUN --mount: \(root) cannot be read") }
+    private func contextPath(_ source: String, root: String) throws -> String {
+        guard let realRoot = realpath(root, nil) else { throw StageError.unreadableContext(root) }
         defer { free(realRoot) }
         let base = String(cString: realRoot)
         guard let real = realpath(base + "/" + TarHeader.normalize(source), nil) else {
-            throw BuildError.at(location, "RUN --mount=type=bind,source=\(source): not found in the build context")
+            throw StageError.bindSourceMissing(source)
         }
         defer { free(real) }
         let path = String(cString: real)
         guard path == base || path.hasPrefix(base + "/") else {
-            throw BuildError.at(location, "RUN --mount=type=bind,source=\(source) is outside the build context")
+            throw StageError.bindSourceOutside(source)
         }
         return path
     }

@@ -8,10 +8,14 @@ struct InstructionTableTests {
     }
 
     static let cases: [(String, Instruction)] = {
-        var copyLinked = CopyInstruction(sources: ["src/", "b"], destination: "/app/", from: "builder", chown: "app", chmod: "u+x")
-        copyLinked.link = true
+        var linkedSpec = CopySpec(sources: ["src/", "b"], destination: "/app/", chown: "app", chmod: "u+x")
+        linkedSpec.link = true
+        linkedSpec.excludes = ["*.md", "tmp"]
+        var copyLinked = CopyInstruction(linkedSpec, from: "builder")
         copyLinked.parents = true
-        copyLinked.excludes = ["*.md", "tmp"]
+        var addSpec = CopySpec(sources: ["https://example.com/a.tar.gz"], destination: "/x/", chown: "1:2", chmod: "640")
+        addSpec.link = true
+        addSpec.excludes = ["x"]
         var cache = MountSpec()
         cache.type = .cache; cache.target = "/root/.cache"; cache.id = "go"; cache.sharing = .locked; cache.mode = 0o755; cache.uid = 1000
         var bind = MountSpec()
@@ -48,8 +52,7 @@ struct InstructionTableTests {
             ("ENTRYPOINT exec app", .entrypoint(.shell("exec app"))),
             ("COPY --from=builder --chown=app --chmod=u+x --link --parents --exclude=*.md --exclude=tmp src/ b /app/", .copy(copyLinked)),
             ("ADD --chown=1:2 --chmod=640 --link --exclude=x --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d --keep-git-dir --unpack=true https://example.com/a.tar.gz /x/",
-             .add(AddInstruction(sources: ["https://example.com/a.tar.gz"], destination: "/x/", chown: "1:2", chmod: "640", link: true, excludes: ["x"],
-                                 checksum: "sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d", keepGitDir: true, unpack: true))),
+             .add(AddInstruction(addSpec, checksum: "sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d", keepGitDir: true, unpack: true))),
             ("RUN --mount=type=cache,target=/root/.cache,id=go,sharing=locked,mode=0755,uid=1000 go build",
              .run(RunInstruction(command: .shell("go build"), mounts: [cache]))),
             ("RUN --mount=from=builder,source=/out,target=/src,rw make", .run(RunInstruction(command: .shell("make"), mounts: [bind]))),
@@ -58,7 +61,7 @@ struct InstructionTableTests {
              .run(RunInstruction(command: .shell("./deploy"), mounts: [secret], network: "none"))),
             ("RUN --mount=type=ssh --security=insecure git clone x", .run(RunInstruction(command: .shell("git clone x"), mounts: [ssh], security: "insecure"))),
             (#"RUN ["echo", "hi"]"#, .run(RunInstruction(command: .exec(["echo", "hi"])))),
-            ("ONBUILD COPY . /app", .onbuild(OnBuildTrigger(expression: "COPY . /app", instruction: .copy(CopyInstruction(sources: ["."], destination: "/app"))))),
+            ("ONBUILD COPY . /app", .onbuild(OnBuildTrigger(expression: "COPY . /app", instruction: .copy(CopyInstruction(CopySpec(sources: ["."], destination: "/app")))))),
         ]
     }()
 
@@ -102,6 +105,25 @@ struct InstructionTableTests {
         #expect(try heredoc.body(environment: ["A": "1"]) == expected)
         let quoted = Heredoc(name: "EOF", fileDescriptor: 0, expand: false, chomp: false, content: body)
         #expect(try quoted.body(environment: ["A": "1"]) == body, "a quoted delimiter leaves the body alone")
+    }
+
+    /// The loop expands exactly the words an instruction declares, once, as BuildKit's Expand does.
+    @Test func eachInstructionExpandsOnlyTheWordsItDeclares() throws {
+        let words = ShellWords(escape: "\\")
+        func expanded(_ line: String) throws -> Instruction {
+            try Dockerfile(parsing: "FROM a\n" + line).instructions[1].instruction.expandingWords { try words.expand($0, ["A": "x"]) }
+        }
+        #expect(try expanded("ENV $A=$A") == .env([KeyValue(key: "x", value: "x")]))
+        #expect(try expanded("WORKDIR /$A") == .workdir("/x"))
+        #expect(try expanded("RUN echo $A") == .run(RunInstruction(command: .shell("echo $A"))))
+        #expect(try expanded("CMD echo $A") == .cmd(.shell("echo $A")))
+        #expect(try expanded("ARG B=$A") == .arg([ArgDeclaration(name: "B", defaultValue: "$A")]), "ARG expands when it is declared")
+        guard case let .copy(copy) = try expanded("COPY --chown=$A --chmod=7$A --exclude=$A.md <<EOF $A.txt /$A/\nbody $A\nEOF") else {
+            Issue.record("not a COPY"); return
+        }
+        #expect(copy.spec.sources == ["<<EOF", "x.txt"] && copy.spec.destination == "/x/")
+        #expect(copy.spec.chown == "x" && copy.spec.chmod == "7x" && copy.spec.excludes == ["x.md"])
+        #expect(copy.spec.heredocs[0].content == "body $A\n", "heredoc bodies keep rules of their own")
     }
 
     @Test func heredocBodyExpandsUnlessQuoted() throws {

@@ -20,10 +20,8 @@ struct CopyDestination {
     }
 
     /// Several sources (or a wildcard that matched several) need a directory destination.
-    static func requireDirectory(_ raw: String, isDirectory: Bool, sources: Int, location: SourceLocation) throws {
-        if sources > 1, !isDirectory {
-            throw BuildError.at(location, "when COPY has more than one source the destination must be a directory and end with a /: write \(raw)/")
-        }
+    static func requireDirectory(_ raw: String, isDirectory: Bool, sources: Int) throws {
+        if sources > 1, !isDirectory { throw StageError.severalSourcesNeedADirectory(destination: raw) }
     }
 
     /// Follows the destination through the stage's files, as BuildKit does: a symlinked directory

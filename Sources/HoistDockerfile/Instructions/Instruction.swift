@@ -69,40 +69,52 @@ public enum CommandLine: Sendable, Equatable {
     case shell(String)
 }
 
-public struct CopyInstruction: Sendable, Equatable {
+/// What COPY and ADD share (BuildKit's SourcesAndDest and their common flags): what is copied,
+/// where to, owned and moded how, and the inline sources.
+public struct CopySpec: Sendable, Equatable {
+    /// Paths, wildcards, URLs (ADD) and `<<NAME` heredoc markers, as written.
     public var sources: [String]
     public var destination: String
-    public var from: String?
     public var chown: String?
     public var chmod: String?
     public var link = false
-    public var parents = false
     public var excludes: [String] = []
     /// Inline sources: `COPY <<EOF /dest`.
     public var heredocs: [Heredoc] = []
 
-    public init(sources: [String], destination: String, from: String? = nil, chown: String? = nil, chmod: String? = nil) {
+    public init(sources: [String], destination: String, chown: String? = nil, chmod: String? = nil) {
         self.sources = sources
         self.destination = destination
-        self.from = from
         self.chown = chown
         self.chmod = chmod
     }
 }
 
+public struct CopyInstruction: Sendable, Equatable {
+    public var spec: CopySpec
+    public var from: String?
+    public var parents = false
+
+    public init(_ spec: CopySpec, from: String? = nil) {
+        self.spec = spec
+        self.from = from
+    }
+}
+
 public struct AddInstruction: Sendable, Equatable {
-    public var sources: [String]
-    public var destination: String
-    public var chown: String?
-    public var chmod: String?
-    public var link = false
-    public var excludes: [String] = []
+    public var spec: CopySpec
     public var checksum: String?
     /// `--keep-git-dir`: nil when not given (a git URL's `?keep-git-dir` may then decide).
     public var keepGitDir: Bool?
     /// `--unpack`: nil leaves BuildKit's default (unpack local archives, not remote ones).
     public var unpack: Bool?
-    public var heredocs: [Heredoc] = []
+
+    public init(_ spec: CopySpec, checksum: String? = nil, keepGitDir: Bool? = nil, unpack: Bool? = nil) {
+        self.spec = spec
+        self.checksum = checksum
+        self.keepGitDir = keepGitDir
+        self.unpack = unpack
+    }
 }
 
 public struct RunInstruction: Sendable, Equatable {

@@ -116,24 +116,20 @@ struct InstructionParser {
             if let from = f.strings["from"], from.contains("$") {
                 throw refuse("--from=\(from): variables are not expanded in --from; name the stage or image directly, or use a global ARG in a FROM line and copy from that stage")
             }
-            try checkChmod(f.strings["chmod"])
-            var copy = CopyInstruction(sources: sources, destination: destination, from: f.strings["from"], chown: f.strings["chown"], chmod: f.strings["chmod"])
-            copy.link = f.bools["link"] ?? false
+            var copy = CopyInstruction(try copySpec(sources, destination, f, node), from: f.strings["from"])
             copy.parents = f.bools["parents"] ?? false
-            copy.excludes = f.lists["exclude"] ?? []
-            copy.heredocs = node.heredocs
             return .copy(copy)
         case "ADD":
             let f = try flags(["chown": .string, "chmod": .string, "link": .bool, "exclude": .list, "checksum": .string,
                                "keep-git-dir": .bool, "unpack": .bool])
             let (sources, destination) = try sourcesAndDestination(node, keyword: keyword)
-            try checkChmod(f.strings["chmod"])
-            if let checksum = f.strings["checksum"], !(checksum.hasPrefix("sha256:") || checksum.hasPrefix("sha384:") || checksum.hasPrefix("sha512:")) {
-                throw refuse("--checksum=\(checksum): expected sha256:<hex> (or sha384:, sha512:)")
+            // A download's digest, or a git source's commit (hex), as BuildKit 0.25 takes them.
+            if let checksum = f.strings["checksum"], !(checksum.hasPrefix("sha256:") || checksum.hasPrefix("sha384:") || checksum.hasPrefix("sha512:")),
+               checksum.isEmpty || !checksum.allSatisfy(\.isHexDigit) {
+                throw refuse("--checksum=\(checksum): expected sha256:<hex> (or sha384:, sha512:), or a git commit for a git source")
             }
-            return .add(AddInstruction(sources: sources, destination: destination, chown: f.strings["chown"], chmod: f.strings["chmod"],
-                                       link: f.bools["link"] ?? false, excludes: f.lists["exclude"] ?? [], checksum: f.strings["checksum"],
-                                       keepGitDir: f.bools["keep-git-dir"], unpack: f.bools["unpack"], heredocs: node.heredocs))
+            return .add(AddInstruction(try copySpec(sources, destination, f, node), checksum: f.strings["checksum"],
+                                       keepGitDir: f.bools["keep-git-dir"], unpack: f.bools["unpack"]))
         case "RUN":
             let f = try flags(["mount": .list, "network": .string, "security": .string])
             guard !words.isEmpty, node.isJSON || !(words.first ?? "").isEmpty else {
@@ -165,6 +161,16 @@ struct InstructionParser {
     private func exactlyOneOrRest(_ words: [String], keyword: String, flags: FlagSet) throws -> String {
         guard let first = words.first, !first.isEmpty else { throw Refusal(message: "\(keyword) requires exactly one argument") }
         return first
+    }
+
+    /// The fields COPY and ADD share, from their words, flags and heredocs.
+    private func copySpec(_ sources: [String], _ destination: String, _ f: FlagSet, _ node: Node) throws -> CopySpec {
+        try checkChmod(f.strings["chmod"])
+        var spec = CopySpec(sources: sources, destination: destination, chown: f.strings["chown"], chmod: f.strings["chmod"])
+        spec.link = f.bools["link"] ?? false
+        spec.excludes = f.lists["exclude"] ?? []
+        spec.heredocs = node.heredocs
+        return spec
     }
 
     private func sourcesAndDestination(_ node: Node, keyword: String) throws -> ([String], String) {

@@ -1,0 +1,134 @@
+import Foundation
+import HoistDockerfile
+import HoistLayers
+
+/// COPY and ADD (and WORKDIR's directory): layers written from the context, another stage, an image,
+/// a named context, URLs and git repositories, without a root filesystem. Words arrive expanded.
+extension StageExecutor {
+    /// COPY, and ADD (`add`): local tar archives unpacked, URLs downloaded, git repositories cloned.
+    /// `spec`'s words arrive expanded. Returns the layer and its history text.
+    func runCopy(_ spec: CopySpec, keyword: String, from: String? = nil, parents: Bool = false, state: StageState, stage: Stage,
+                 environment env: [String: String], location: SourceLocation, add: AddInstruction? = nil) async throws -> (LayerRef, String) {
+        // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
+        let inline = spec.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in spec.heredocs.first { $0.name == name } } }
+        let rawSources = spec.sources.filter { word in !inline.contains { $0.name == Heredoc.name(ofMarker: word) } }
+        let rawDestination = spec.destination
+        let remoteSources: [String: RemoteSource] = add == nil ? [:] : try rawSources.reduce(into: [:]) { found, word in found[word] = try RemoteSource(word) }
+        if add?.checksum != nil, remoteSources.isEmpty { throw StageError.checksumWithoutURL }
+        var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
+        try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: rawSources.count + inline.count)
+        let stageView = sources.view(over: state.layers, storeBlobs: runsCommands)
+        if spec.link {
+            destination.resolveLinked()
+        } else {
+            do { try await destination.resolve(in: stageView) } catch { throw StageError.destination(keyword: keyword, destination: rawDestination, error) }
+        }
+        let scratch = try makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        var matches: [CopyMatch] = []
+        for (n, heredoc) in inline.enumerated() {
+            let path = scratch + "/heredoc-\(n)"
+            let body: String
+            do { body = try heredoc.body(environment: env) } catch { throw StageError.heredoc(name: heredoc.name, error) }
+            guard FileManager.default.createFile(atPath: path, contents: Data(body.utf8)) else { throw StageError.heredoc(name: heredoc.name, nil) }
+            matches.append(CopyMatch(name: heredoc.name, isDirectory: false, items: [
+                CopyItem(relative: "", kind: .file(body: path, size: Int64(body.utf8.count)), mode: 0o644, uid: 0, gid: 0, mtime: clock.createdDirectoryTime),
+            ]))
+        }
+        do {
+            if let from {
+                switch try await resolver.resolve(from, in: stage, built: built, use: .content, location: location) {
+                case let .directory(path):
+                    let directory = try ContextSource(directory: path)
+                    for s in rawSources { matches += try directory.match(s) }
+                case let .state(fromState, name):
+                    let view = sources.view(over: fromState.layers)
+                    let source = ViewSource(view: view, staging: scratch, displayName: name)
+                    for s in rawSources { matches += try await source.match(s) }
+                    log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")
+                }
+            } else {
+                for s in rawSources {
+                    if let add, let remote = remoteSources[s] {
+                        matches.append(try await remote.fetch(into: scratch, checksum: add.checksum,
+                                                              keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime))
+                        continue
+                    }
+                    // A wildcard that matches nothing copies nothing, as in BuildKit; a missing plain path fails in match.
+                    matches += try context.match(s)
+                }
+            }
+        } catch let error as RemoteSourceError { throw error } catch let error as SourceError { throw error } catch let error as DockerfileError {
+            throw error
+        } catch {
+            throw StageError.copy(keyword: keyword, error)
+        }
+        try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: matches.count)
+        if let add {
+            // ADD unpacks local archives by default and downloads only with --unpack=true.
+            matches = matches.map { match in
+                guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
+                      let items = ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else { return match }
+                return CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items)
+            }
+        }
+        var owner: (uid: Int, gid: Int)?
+        var mode: ModeChange?
+        if let chown = spec.chown { owner = try await Ownership.resolve(chown, in: stageView, scratch: scratch) }
+        if let chmod = spec.chmod { mode = try Ownership.mode(chmod) }
+        if !spec.excludes.isEmpty {
+            // --exclude: patterns (as in .dockerignore) against each path below its source; a file source by its name.
+            let excluded = DockerIgnore(parsing: spec.excludes.joined(separator: "\n"))
+            matches = matches.compactMap { match in
+                if !match.isDirectory { return excluded.excludes(match.name) ? nil : match }
+                var kept = match
+                kept.items = match.items.filter { !excluded.excludes($0.relative) }
+                return kept
+            }
+        }
+        // Nothing matched (only wildcards, each matching nothing): BuildKit's copy returns before it makes the destination.
+        var entries = matches.isEmpty ? []
+            : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: parents)
+        if let epoch = clock.epoch {
+            // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
+            for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
+        }
+        let started = ContinuousClock.now
+        let layer = try await writeLayer(entries)
+        let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size) = entry.kind { sum + size } else { sum } }
+        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(entries.count) entries; "
+            + "\(input) bytes of files in \(String(format: "%.3f", seconds)) s)")
+        let shownSources = spec.sources.map { word in Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? word }
+        let text = HistoryText.copy(keyword, chown: spec.chown, chmod: spec.chmod, sources: shownSources, destination: rawDestination)
+        return (LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store), text)
+    }
+
+    /// WORKDIR's layer: the directories of `directory` the stage lacks, owned by the stage's USER as
+    /// BuildKit makes them; empty when the directory exists (BuildKit still records a layer).
+    func makeWorkingDirectory(_ directory: String, state: StageState) async throws -> LayerRef {
+        let view = sources.view(over: state.layers, storeBlobs: runsCommands)
+        let scratch = try makeScratch()
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var entries: [LayerEntry] = []
+        do {
+            let target = try await view.writeTarget(directory)
+            if let existing = target.existing, !existing.isDirectory {
+                throw FilesystemViewError.notADirectory(target.path)
+            }
+            let missing = target.missingParents + (target.existing == nil ? [target.path] : [])
+            if !missing.isEmpty {
+                var owner = (uid: 0, gid: 0)
+                if let user = state.containerConfig.user, !user.isEmpty {
+                    owner = try await Ownership.resolve(user, in: view, scratch: scratch)
+                }
+                entries = missing.map { LayerEntry(path: $0, kind: .directory, mode: 0o755, uid: owner.uid, gid: owner.gid, mtime: clock.createdDirectoryTime) }
+            }
+        } catch {
+            throw StageError.workdir(directory: directory, error)
+        }
+        let layer = try await writeLayer(entries)
+        return LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
+    }
+}
