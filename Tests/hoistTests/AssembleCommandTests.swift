@@ -45,9 +45,13 @@ import Testing
         expectOneLineError(try h.build(), ["Dockerfile:3:3", "unknown instruction \"FOO\""])
     }
 
-    @Test func missingStageInFromSuggestsTheClosestName() throws {
-        let h = try CLIHarness(dockerfile: "FROM busybox:latest AS builder\nFROM busybox:latest\nCOPY --from=bulder /bin/sh /sh\n")
-        expectOneLineError(try h.build(), ["Dockerfile:3:1", "--from=bulder", "did you mean \"builder\"", "not found"])
+    /// FROM, COPY --from and RUN --mount from= share one resolver, and so one did-you-mean message.
+    @Test(arguments: [("FROM bulder", "FROM bulder"), ("FROM busybox:latest\nCOPY --from=bulder /bin/sh /sh", "--from=bulder"),
+                      ("FROM busybox:latest\nRUN --mount=from=bulder,target=/m true", "--from=bulder")])
+    func missingStageSuggestsTheClosestNameWhereverItIsUsed(lines: String, shown: String) throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest AS builder\n" + lines + "\n")
+        let line = lines.contains("\n") ? "Dockerfile:3:1" : "Dockerfile:2:1"
+        expectOneLineError(try h.build(), [line, shown, "no earlier stage is named \"bulder\"", "did you mean \"builder\"", "not found"])
         try expectStoreConsistent(h.root.path)
     }
 
