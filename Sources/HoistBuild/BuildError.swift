@@ -2,7 +2,6 @@ import HoistDockerfile
 
 /// Build failures that are not the parser's, the registry's or the store's own errors.
 public enum BuildError: Error, CustomStringConvertible {
-    case at(SourceLocation, String)
     /// An instruction's failure, located once by the stage loop.
     case instruction(SourceLocation, Error)
     case badOutput(String, String)
@@ -10,7 +9,6 @@ public enum BuildError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .at(location, message): "\(location): \(message)"
         case let .instruction(location, error): "\(location): \(error)"
         case let .badOutput(text, why): "--output \(text): \(why)"
         case let .context(message): message
@@ -22,7 +20,7 @@ extension BuildError {
     /// Whether the error already says where it happened.
     var isLocated: Bool {
         switch self {
-        case .at, .instruction: true
+        case .instruction: true
         case .badOutput, .context: false
         }
     }

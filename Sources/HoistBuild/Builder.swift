@@ -118,7 +118,7 @@ public struct Builder {
         if platform.architecture != Platform.host.architecture, !Builder.canEmulate(platform) {
             for i in graph.order {
                 if let run = graph.stages[i].instructions.first(where: { if case .run = $0.instruction { true } else { false } }) {
-                    throw BuildError.at(run.location, "RUN for \(platform) on this \(Platform.host.architecture) machine needs binfmt_misc emulation (qemu-user-static), which is not set up")
+                    throw BuildError.instruction(run.location, StageError.needsEmulation(platform))
                 }
             }
         }
@@ -210,7 +210,7 @@ public struct Builder {
 
     private func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {
         let platform = try stage.platform.map { text -> Platform in
-            do { return try Platform(parsing: text) } catch { throw BuildError.at(stage.from.location, "FROM --platform: \(error)") }
+            do { return try Platform(parsing: text) } catch { throw BuildError.instruction(stage.from.location, StageError.platform(error)) }
         }
         let resolver = SourceResolver(graph: graph, sources: sources, namedContexts: options.namedContexts)
         do {

@@ -1,4 +1,6 @@
 import HoistDockerfile
+import HoistOCI
+import HoistSandbox
 
 /// Why an instruction failed. The stage loop (StageExecutor) puts the instruction's location in
 /// front once, as `BuildError.instruction`; these say what went wrong and what is allowed.
@@ -21,6 +23,15 @@ enum StageError: Error, CustomStringConvertible {
     case unreadableContext(String)
     case bindSourceMissing(String)
     case bindSourceOutside(String)
+    case mount(String)
+    /// A mount point RUN needs that the stage cannot give.
+    case mountPoint(String)
+    case needsEmulation(Platform)
+    case platform(Error)
+    case sandbox(SandboxError)
+    case commandFailed(command: String, status: Int32, tail: String)
+    case symlinkWhereDirectoryIsNeeded(String)
+    case wrongKind(String, directory: Bool)
 
     var description: String {
         switch self {
@@ -43,6 +54,16 @@ enum StageError: Error, CustomStringConvertible {
         case let .unreadableContext(root): "RUN --mount: \(root) cannot be read"
         case let .bindSourceMissing(source): "RUN --mount=type=bind,source=\(source): not found in the build context"
         case let .bindSourceOutside(source): "RUN --mount=type=bind,source=\(source) is outside the build context"
+        case let .mount(message): "RUN --mount: \(message)"
+        case let .mountPoint(message): "RUN: \(message)"
+        case let .sandbox(error): "RUN: \(error)"
+        case let .needsEmulation(platform):
+            "RUN for \(platform) on this \(Platform.host.architecture) machine needs binfmt_misc emulation (qemu-user-static), which is not set up"
+        case let .platform(error): "FROM --platform: \(error)"
+        case let .commandFailed(command, status, tail):
+            "\(command): the command did not complete successfully: exit code: \(status)" + (tail.isEmpty ? "" : "\n" + tail)
+        case let .symlinkWhereDirectoryIsNeeded(path): "RUN: /\(path) is a symlink in this stage; the sandbox needs a real directory there"
+        case let .wrongKind(path, directory): "RUN: /\(path) in this stage is not a \(directory ? "directory" : "file")"
         }
     }
 }

@@ -37,12 +37,12 @@ struct RunStep {
 
         let maker = MountMaker(merged: rootfs.merged, scratch: scratch, cacheRoot: store.root.appendingPathComponent("cache").path)
         defer { maker.release() }
-        let linkedFiles = try prepareMountPoints(maker, location: location)
+        let linkedFiles = try prepareMountPoints(maker)
         let sandboxMounts: [Sandbox.Mount]
         do {
             sandboxMounts = try await maker.make(mounts) { layers in try await snapshots(of: layers) }
         } catch let error as BuildError {
-            if case let .context(message) = error { throw BuildError.at(location, "RUN --mount: \(message)") }
+            if case let .context(message) = error { throw StageError.mount(message) }
             throw error
         }
         // As BuildKit's stub cleaner: a /dev made only to hold a mount under it (a heredoc script
@@ -58,7 +58,7 @@ struct RunStep {
         var sandbox = Sandbox(rootfs: rootfs.merged, argv: argv, environment: environment, workingDirectory: state.workingDirectory)
         if UserNamespace.isPartial {
             guard user.uid == 0, user.gid == 0 else {
-                throw BuildError.at(location, "RUN: \(SandboxError.unmappedUser(state.containerConfig.user ?? "", user.uid, user.gid))")
+                throw StageError.sandbox(SandboxError.unmappedUser(state.containerConfig.user ?? "", user.uid, user.gid))
             }
             user.groups = []
         }
@@ -85,8 +85,7 @@ struct RunStep {
         unmounted = true
         guard outcome.status == 0 else {
             let tail = outcome.tail.suffix(10).map { "  | " + $0 }.joined(separator: "\n")
-            throw BuildError.at(location, "\(createdBy.replacingOccurrences(of: " # buildkit", with: "")): the command did not complete successfully: exit code: \(outcome.status)"
-                                + (tail.isEmpty ? "" : "\n" + tail))
+            throw StageError.commandFailed(command: createdBy.replacingOccurrences(of: " # buildkit", with: ""), status: outcome.status, tail: tail)
         }
         var entries = try rootfs.changes(excluded: created)
         if let epoch = clock.epoch {
@@ -120,22 +119,22 @@ struct RunStep {
     /// Makes the mount points the image lacks (through MountMaker, which never writes through a
     /// symlink and records what it made) and refuses a directory mount point that is a symlink.
     /// Returns the /etc files that are symlinks, which the sandbox must not mount over.
-    private func prepareMountPoints(_ maker: MountMaker, location: SourceLocation) throws -> Set<String> {
+    private func prepareMountPoints(_ maker: MountMaker) throws -> Set<String> {
         var linkedFiles: Set<String> = []
         for (path, isDirectory) in RunStep.mountPoints {
             var st = stat()
             if lstat(maker.merged + "/" + path, &st) == 0 {
                 let kind = st.st_mode & S_IFMT
                 if kind == S_IFLNK {
-                    if isDirectory { throw BuildError.at(location, "RUN: /\(path) is a symlink in this stage; the sandbox needs a real directory there") }
+                    if isDirectory { throw StageError.symlinkWhereDirectoryIsNeeded(path) }
                     linkedFiles.insert(path)
                     continue
                 }
-                if (kind == S_IFDIR) != isDirectory { throw BuildError.at(location, "RUN: /\(path) in this stage is not a \(isDirectory ? "directory" : "file")") }
+                if (kind == S_IFDIR) != isDirectory { throw StageError.wrongKind(path, directory: isDirectory) }
                 continue
             }
             do { try maker.makeTarget(path, isFile: !isDirectory) } catch let error as BuildError {
-                if case let .context(message) = error { throw BuildError.at(location, "RUN: \(message)") }
+                if case let .context(message) = error { throw StageError.mountPoint(message) }
                 throw error
             }
         }
