@@ -51,7 +51,7 @@ struct SourceResolver {
                 guard !isBase else { throw SourceError.directoryAsBase(name) }
                 return .directory(path)
             case nil:
-                throw SourceError.directoryAsBase(name)
+                throw SourceError.unknownContext(name)
             }
         case let .image(image):
             do {
@@ -77,6 +77,7 @@ enum SourceError: Error, CustomStringConvertible {
     case notBuilt(String)
     case directoryAsBase(String)
     case notAnImage(String)
+    case unknownContext(String)
     case notFound(reference: String, shownAs: String, stages: [String], imageError: Error)
 
     var description: String {
@@ -86,13 +87,20 @@ enum SourceError: Error, CustomStringConvertible {
         case let .directoryAsBase(name):
             "FROM \(name): the build context \(name) is a local directory, which can only be read by COPY --from and RUN --mount; give an image with docker-image:// or oci-layout://"
         case let .notAnImage(name): "build context \(name) is a directory here, not an image"
+        case let .unknownContext(name): "no --build-context is named \(name)"
         case let .notFound(reference, shownAs, stages, imageError):
-            // A bare word is most likely a stage name with a typo; say so before the registry's answer.
-            if reference.contains(where: { "/:.@".contains($0) }) { "\(shownAs): \(imageError)" } else {
-                "\(shownAs): no earlier stage is named \"\(reference)\""
-                    + (stages.first { BuildGraph.editDistance($0, reference.lowercased()) <= 2 }.map { " (did you mean \"\($0)\"?)" } ?? "")
-                    + " (stages: \(stages.isEmpty ? "none named" : stages.joined(separator: ", "))), and as an image: \(imageError)"
-            }
+            Self.notFound(reference, shownAs: shownAs, stages: stages, imageError: imageError)
         }
+    }
+
+    /// A bare word in --from is most likely a stage name with a typo, and in FROM when a stage has a
+    /// close name: say so before the registry's answer. `FROM ubuntu` keeps just the registry's.
+    private static func notFound(_ reference: String, shownAs: String, stages: [String], imageError: Error) -> String {
+        let close = stages.first { BuildGraph.editDistance($0, reference.lowercased()) <= 2 }
+        if reference.contains(where: { "/:.@".contains($0) }) || (shownAs.hasPrefix("FROM") && close == nil) {
+            return "\(shownAs): \(imageError)"
+        }
+        return "\(shownAs): no earlier stage is named \"\(reference)\"" + (close.map { " (did you mean \"\($0)\"?)" } ?? "")
+            + " (stages: \(stages.isEmpty ? "none named" : stages.joined(separator: ", "))), and as an image: \(imageError)"
     }
 }

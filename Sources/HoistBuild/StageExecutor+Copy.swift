@@ -67,11 +67,23 @@ extension StageExecutor {
         try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: matches.count)
         if let add {
             // ADD unpacks local archives by default and downloads only with --unpack=true.
-            matches = matches.map { match in
+            var unpacked: [CopyMatch] = []
+            for match in matches {
                 guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
-                      let items = ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else { return match }
-                return CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items)
+                      var items = try ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else {
+                    unpacked.append(match)
+                    continue
+                }
+                // A parent the archive only implies keeps the stage's own owner and mode where the stage has it.
+                var kept: [CopyItem] = []
+                for item in items {
+                    if item.onlyIfMissing, !spec.link, try await stageView.entry(at: destination.path + "/" + item.relative)?.header.isDirectory == true { continue }
+                    kept.append(item)
+                }
+                items = kept
+                unpacked.append(CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items))
             }
+            matches = unpacked
         }
         var owner: (uid: Int, gid: Int)?
         var mode: ModeChange?

@@ -9,7 +9,7 @@ public enum ContainedPath {
     /// kept as it is, since an entry replaces a symlink of its own name rather than following it.
     /// `escape/file` with `escape -> /tmp` is `tmp/file`; with `up -> ../..` `up/x` is `x`.
     public static func resolvingParents(_ path: String, through symlinks: [String: String]) -> String {
-        guard !symlinks.isEmpty else { return path }
+        guard !symlinks.isEmpty, hasSymlinkParent(path, symlinks) else { return path }
         var pending = path.split(separator: "/").map(String.init)[...]
         guard let last = pending.popLast() else { return path }
         var resolved: [String] = []
@@ -29,5 +29,16 @@ public enum ContainedPath {
             resolved.append(element)
         }
         return (resolved + [last]).joined(separator: "/")
+    }
+
+    /// Whether a parent of the normalised `path` is one of `symlinks`: the common answer is no, and
+    /// it costs one lookup per parent, so most entries of a layer with symlinks pay only that.
+    private static func hasSymlinkParent(_ path: String, _ symlinks: [String: String]) -> Bool {
+        var start = path.startIndex
+        while let slash = path[start...].firstIndex(of: "/") {
+            if symlinks[String(path[..<slash])] != nil || path[start..<slash] == ".." { return true }
+            start = path.index(after: slash)
+        }
+        return false
     }
 }

@@ -15,7 +15,7 @@ public actor LayerIndexCache {
 
     func index(for digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
-        let file = directory.map { "\($0)/v2/\(digest.algorithm)-\(digest.encoded)" }
+        let file = directory.map { "\($0)/v3/\(digest.algorithm)-\(digest.encoded)" }
         if let file, let data = FileManager.default.contents(atPath: file), let stored = LayerIndexFile.decode(Array(data)) {
             indexes[digest] = stored
             return stored

@@ -5,7 +5,9 @@ import Foundation
 /// reads the same index in a few milliseconds. Little-endian integers, strings as a length and
 /// UTF-8 bytes; a file that does not parse is treated as absent (the layer is read again).
 enum LayerIndexFile {
-    static let magic = Array("hoist-layer-index-2\n".utf8)
+    // 3: paths resolved inside the root through the layer's own symlinks (TarReader), so an index
+    // written by an older reader is read again.
+    static let magic = Array("hoist-layer-index-3\n".utf8)
 
     static func encode(_ index: LayerIndex) -> [UInt8] {
         var out = magic

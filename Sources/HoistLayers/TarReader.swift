@@ -40,8 +40,8 @@ public final class TarReader {
         }
         let raw = archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         let path = ContainedPath.resolvingParents(TarHeader.normalize(raw), through: symlinks)
-        if let name = Whiteout.deletedName(path), name == "." || name == ".." {
-            throw LayerError.uncontainable(entry: raw, reason: "it is a whiteout of \"\(name)\", which would delete a directory above it")
+        if let name = Whiteout.deletedName(path), name.isEmpty || name == "." || name == ".." {
+            throw LayerError.uncontainable(entry: raw, reason: "it is a whiteout of \"\(name)\", which names no entry but a directory itself or above it")
         }
         let kind: TarHeader.Kind
         if let link = archive_entry_hardlink(e) {

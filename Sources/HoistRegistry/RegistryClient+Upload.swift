@@ -56,7 +56,8 @@ extension RegistryClient {
     /// its size (then the upload is done), and otherwise a new session (POST) starts.
     func upload(_ digest: Digest, size: Int64, to endpoint: Endpoint, location: String?) async throws -> Int64 {
         var location = location
-        var restarts = 0
+        var lostAnswers = 0
+        var lostSessions = 0
         while true {
             do {
                 let start = try await uploadSession(endpoint, given: location)
@@ -67,13 +68,14 @@ extension RegistryClient {
                 switch error {
                 case .unreachable:
                     if try await storedBlobSize(digest, in: endpoint) == size { return size }
-                    guard restarts < retry.attempts else { throw error }
+                    lostAnswers += 1
+                    guard lostAnswers <= retry.attempts else { throw error }
                 case let .server(_, status, _, _, _) where status == 404 || status == 400:
-                    guard restarts == 0 else { throw error }
+                    lostSessions += 1
+                    guard lostSessions == 1 else { throw error }
                 default:
                     throw error
                 }
-                restarts += 1
                 location = nil
             }
         }

@@ -93,7 +93,8 @@ import Testing
         #expect(image.contents("/fragment-subdir/inner.txt") == "inner\n")
 
         for (line, message) in [("ADD \(server.url)/repo.git?tag=v1&checksum=0000000 /x/", "refs/tags/v1 is commit \(v1), but the checksum expects 0000000"),
-                                ("ADD \(server.url)/repo.git?depth=1 /x/", "unknown git option \"depth\"")] {
+                                ("ADD \(server.url)/repo.git?depth=1 /x/", "unknown git option \"depth\""),
+                                ("ADD \(server.url)/repo.git#main:no*match /x/", "no*match is not a directory of the repository")] {
             let bad = try BuildHarness(dockerfile: "FROM scratch\n" + line + "\n")
             await #expect { _ = try await bad.build { _ in } } throws: { "\($0)".contains("Dockerfile:2:1: ADD") && "\($0)".contains(message) }
         }

@@ -107,6 +107,12 @@ struct RegistriesConfTests {
         }
     }
 
+    /// containers/image counts the version 1 tables only when a list has entries.
+    @Test func emptyVersion1TablesBesideVersion2AreIgnored() throws {
+        let conf = try RegistriesConf(parsing: "unqualified-search-registries = ['docker.io']\n[registries.insecure]\nregistries = []\n", source: "empty-v1.conf")
+        #expect(conf.unqualifiedSearchRegistries == ["docker.io"] && conf.registries.isEmpty)
+    }
+
     static let refusals: [(String, String)] = [
         ("[registries.search]\nregistries = ['a.io']\n[[registry]]\nlocation = 'b.io'\n",
          "mixed.conf: [registries.*] is the version 1 format and registry version 2"),

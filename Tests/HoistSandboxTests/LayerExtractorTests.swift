@@ -51,6 +51,7 @@ import Testing
     @Test func onlyWhatHasNoPlaceInsideIsRefusedNamingTheEntryAndLayer() async throws {
         let dir = try TempDirectory("hoist-evil")
         for (entries, named) in [([("a", "dir", ""), ("a/.wh..", "file", "")], "a/.wh.."), ([("a/.wh...", "file", "")], "a/.wh..."),
+                                 ([("a", "dir", ""), ("a/.wh.", "file", "")], "a/.wh."),
                                  ([("root", "hardlink", "../..")], "root")] {
             let blob = try craft(entries, in: dir)
             do {

@@ -5,9 +5,9 @@ import HoistLayers
 /// its name, as docker does), is unpacked into the destination; TarReader keeps every path inside
 /// it (through the archive's own symlinks too). A parent directory the archive has no entry for
 /// is made 0755 root, stamped `directoryTime`, as unpacking on disk makes it. Anything libarchive
-/// does not read as a tar is copied as a plain file.
+/// does not read as a tar is copied as a plain file; one that fails part way throws its error.
 enum ArchiveExpander {
-    static func items(of archive: String, staging: String, directoryTime: Int) -> [CopyItem]? {
+    static func items(of archive: String, staging: String, directoryTime: Int) throws -> [CopyItem]? {
         guard let reader = try? TarReader(path: archive) else { return nil }
         var items: [CopyItem] = []
         var staged: [String: (String, Int64)] = [:]
@@ -40,14 +40,18 @@ enum ArchiveExpander {
                 }
                 for directory in missing.reversed() {
                     seen.insert(directory)
-                    items.append(CopyItem(relative: directory, kind: .directory, mode: 0o755, uid: 0, gid: 0, mtime: directoryTime))
+                    var implied = CopyItem(relative: directory, kind: .directory, mode: 0o755, uid: 0, gid: 0, mtime: directoryTime)
+                    implied.onlyIfMissing = true
+                    items.append(implied)
                 }
                 seen.insert(header.path)
                 items.append(CopyItem(relative: header.path, kind: kind, mode: header.mode, uid: header.uid, gid: header.gid, mtime: header.mtime))
             }
         } catch {
             // Not a tar after all (or not one libarchive reads): the caller copies the file as it is.
-            return items.isEmpty ? nil : items
+            // One that fails part way, or holds an entry with no place inside, is not half copied.
+            guard items.isEmpty else { throw error }
+            return nil
         }
         return items.isEmpty ? nil : items
     }

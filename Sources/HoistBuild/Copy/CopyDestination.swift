@@ -65,6 +65,8 @@ struct CopyDestination {
             let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
             let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
             if let identity = item.linkIdentity { identities[path] = identity }
+            // A directory an archive only implies is made root-owned, whatever --chown says, as BuildKit unpacks.
+            let owner = item.onlyIfMissing ? nil : owner
             result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
                                       uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
         }

@@ -16,6 +16,9 @@ struct CopyItem: Sendable {
     var gid: Int
     var mtime: Int
     var xattrs: [String: [UInt8]] = [:]
+    /// A directory only implied by the source (an archive's entry `a/b/c` without `a/b`): made when
+    /// the stage lacks it, left as the stage has it otherwise, as unpacking on disk does.
+    var onlyIfMissing = false
     /// Device and inode of a context file with more than one link: two items with the same
     /// identity in one COPY are written as a file and a hard link to it, as BuildKit does.
     var linkIdentity: FileIdentity? = nil

@@ -98,8 +98,11 @@ enum RemoteSource {
         }
         if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }
         let context = try ContextSource(directory: directory)
-        var match = try context.match(reference.subdir.isEmpty ? "." : reference.subdir)[0]
-        guard match.isDirectory else { throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository") }
+        // The subdir is a path, not a pattern: one with wildcard characters is refused rather than matched.
+        guard !reference.subdir.contains(where: { "*?[".contains($0) }),
+              var match = try context.match(reference.subdir.isEmpty ? "." : reference.subdir).first, match.isDirectory else {
+            throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository")
+        }
         match.isRemote = true
         return match
     }

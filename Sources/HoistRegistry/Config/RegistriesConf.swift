@@ -39,11 +39,17 @@ public struct RegistriesConf: Sendable, Equatable {
             throw RegistriesConfError.syntax(file: source, line: error.source.begin.line, message: error.description)
         }
         let values = ConfValues(file: source)
+        // As containers/image: the version 1 tables count only when one of their lists has entries.
         if let v1 = root["registries"] {
-            let v2 = ["unqualified-search-registries", "registry", "aliases"].filter { root.contains(key: $0) }
-            guard v2.isEmpty else { throw RegistriesConfError.mixedVersions(file: source, v2Keys: v2) }
-            try readVersion1(try values.table(v1, "registries"), values)
-            return
+            var version1 = RegistriesConf()
+            try version1.readVersion1(try values.table(v1, "registries"), values)
+            if !version1.unqualifiedSearchRegistries.isEmpty || !version1.registries.isEmpty {
+                let v2 = ["unqualified-search-registries", "registry", "aliases"].filter { root.contains(key: $0) }
+                guard v2.isEmpty else { throw RegistriesConfError.mixedVersions(file: source, v2Keys: v2) }
+                unqualifiedSearchRegistries = version1.unqualifiedSearchRegistries
+                registries = version1.registries
+                return
+            }
         }
         unqualifiedSearchRegistries = try values.strings(root["unqualified-search-registries"], "unqualified-search-registries")
         if let table = root["aliases"] {
