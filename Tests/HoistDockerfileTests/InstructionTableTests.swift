@@ -124,6 +124,11 @@ struct InstructionTableTests {
         #expect(copy.spec.sources == ["<<EOF", "x.txt"] && copy.spec.destination == "/x/")
         #expect(copy.spec.chown == "x" && copy.spec.chmod == "7x" && copy.spec.excludes == ["x.md"])
         #expect(copy.spec.heredocs[0].content == "body $A\n", "heredoc bodies keep rules of their own")
+        guard case let .run(run) = try expanded("RUN --mount=type=cache,target=/c/$A,id=$A-id --mount=type=secret,id=s,env=$A echo $A") else {
+            Issue.record("not a RUN"); return
+        }
+        #expect(run.mounts.map(\.target) == ["/c/x", nil] && run.mounts.map(\.id) == ["x-id", "s"] && run.mounts[1].env == "x")
+        #expect(run.command == .shell("echo $A"))
     }
 
     @Test func heredocBodyExpandsUnlessQuoted() throws {

@@ -1,9 +1,11 @@
 /// Which words of an instruction a build expands before acting on it, as BuildKit's instructions
 /// declare them (SupportsSingleWordExpansion): ENV and LABEL keys and values, WORKDIR, USER,
-/// EXPOSE, VOLUME, STOPSIGNAL, and COPY/ADD sources (not `<<NAME` markers), destination,
-/// `--chown`, `--chmod`, `--exclude` and ADD's `--checksum`. Everything else is kept as written:
-/// ARG expands its default when declared, RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK reach the
-/// shell or the config unexpanded, `--from` never expands, and heredoc bodies have rules of their own.
+/// EXPOSE, VOLUME, STOPSIGNAL, COPY/ADD sources (not `<<NAME` markers), destination, `--chown`,
+/// `--chmod`, `--exclude` and ADD's `--checksum`, and RUN `--mount`'s text values (target, source,
+/// id, env; BuildKit's setMountState). Everything else is kept as written: ARG expands its default
+/// when declared, RUN's command, CMD, ENTRYPOINT, SHELL and HEALTHCHECK reach the shell or the config
+/// unexpanded, `--from` and `from=` never expand, and heredoc bodies have rules of their own. Numeric
+/// mount options (uid, gid, mode, size) are parsed with the instruction, so they take no variables.
 extension Instruction {
     /// The instruction with every word it declares expanded by `expand` (each word once, with the
     /// environment at the instruction's start). Rethrows what `expand` throws.
@@ -24,7 +26,10 @@ extension Instruction {
             add.spec = try add.spec.expandingWords(expand)
             add.checksum = try add.checksum.map(expand)
             return .add(add)
-        case .from, .arg, .maintainer, .shell, .healthcheck, .cmd, .entrypoint, .run, .onbuild:
+        case var .run(run):
+            run.mounts = try run.mounts.map { try $0.expandingWords(expand) }
+            return .run(run)
+        case .from, .arg, .maintainer, .shell, .healthcheck, .cmd, .entrypoint, .onbuild:
             return self
         }
     }
@@ -41,6 +46,17 @@ extension CopySpec {
         spec.chown = try chown.map(expand)
         spec.chmod = try chmod.map(expand)
         spec.excludes = try excludes.map(expand)
+        return spec
+    }
+}
+
+extension MountSpec {
+    func expandingWords(_ expand: (String) throws -> String) throws -> MountSpec {
+        var spec = self
+        spec.target = try target.map(expand)
+        spec.source = try source.map(expand)
+        spec.id = try id.map(expand)
+        spec.env = try env.map(expand)
         return spec
     }
 }
