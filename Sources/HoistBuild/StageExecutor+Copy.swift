@@ -70,7 +70,7 @@ extension StageExecutor {
             var unpacked: [CopyMatch] = []
             for match in matches {
                 guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
-                      var items = try ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else {
+                      let items = try ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else {
                     unpacked.append(match)
                     continue
                 }
@@ -80,8 +80,7 @@ extension StageExecutor {
                     if item.onlyIfMissing, !spec.link, try await stageView.entry(at: destination.path + "/" + item.relative)?.header.isDirectory == true { continue }
                     kept.append(item)
                 }
-                items = kept
-                unpacked.append(CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: items))
+                unpacked.append(CopyMatch(name: match.name, sourcePath: match.sourcePath, isDirectory: true, items: kept))
             }
             matches = unpacked
         }
