@@ -8,9 +8,12 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if let tree = try? SyntaxParser.parse(text) { _ = tree.dump() }
     if let dockerfile = try? Dockerfile(parsing: text) {
         _ = try? BuildGraph(dockerfile, buildArgs: ["A": "1"], automaticArgs: ["TARGETARCH": "amd64"])
+        for located in dockerfile.instructions {
+            _ = try? located.instruction.expandingWords { try ShellWords().expand($0, ["A": "x"]) }
+        }
     }
     _ = try? ShellWords().expand(text, ["A": "aXbXc", "B": "", "FILE": "a.tar.gz"])
-    _ = try? ShellWords(escape: "`").expandVariables(text, ["A": "x"])
+    _ = try? ShellWords.expandHeredoc(text, ["A": "x"])
     return 0
 }
 
