@@ -7,7 +7,7 @@ import HoistSandbox
 extension StageExecutor {
     func runStep(_ run: RunInstruction, stage: Stage, state: StageState, variables: StageVariables,
                  location: SourceLocation) async throws -> (LayerRef, String) {
-        let (argv, network, script) = try runCommand(run, state: state, location: location)
+        let (argv, network, script) = try runCommand(run, state: state)
         var (mounts, mountEnvironment) = try await runMounts(run.mounts, state: state, stage: stage, location: location)
         if let script { mounts.append(script) }
         // Build args in scope reach the command as environment variables, as in BuildKit.
@@ -49,8 +49,7 @@ extension StageExecutor {
     /// `#!`, as a file at /dev/pipes/EOF that the shell starts (BuildKit's way, so the `#!` line
     /// picks the interpreter); `RUN cmd <<EOF` gives the shell the line with its heredocs. What the
     /// sandbox does not offer is refused with the line.
-    private func runCommand(_ run: RunInstruction, state: StageState,
-                            location: SourceLocation) throws -> ([String], Sandbox.Network, (target: String, mount: RunMount)?) {
+    private func runCommand(_ run: RunInstruction, state: StageState) throws -> ([String], Sandbox.Network, (target: String, mount: RunMount)?) {
         if run.security == "insecure", !allowInsecure {
             throw StageError.insecureNotAllowed
         }

@@ -129,9 +129,5 @@ struct StageExecutor {
         return try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) }
     }
 
-    func makeScratch() throws -> String {
-        let dir = store.root.appendingPathComponent("ingest/copy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
-    }
+    func makeScratch() throws -> String { try store.scratchDirectory("copy") }
 }

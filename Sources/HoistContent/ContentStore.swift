@@ -37,6 +37,14 @@ public final class ContentStore: Sendable {
         return Array(data)
     }
 
+    /// A new empty directory under `ingest/` for one operation's temporary files (`purpose` names
+    /// it, for whoever looks); the caller removes it when done.
+    public func scratchDirectory(_ purpose: String) throws -> String {
+        let path = root.appendingPathComponent("ingest/\(purpose)-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
     /// Starts writing a blob; `commit` makes it visible.
     public func writer() throws -> BlobWriter {
         try BlobWriter(store: self, ingestDirectory: root.appendingPathComponent("ingest").path)

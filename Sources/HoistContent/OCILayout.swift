@@ -73,21 +73,20 @@ public struct OCILayout: Sendable {
 
     /// Stores `bytes` as the blob `digest` unless it is there already.
     public func writeBlob(_ bytes: [UInt8], digest: Digest) throws {
-        let target = blobPath(digest)
-        guard !FileManager.default.fileExists(atPath: target) else { return }
-        try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Self.replace(target, with: bytes)
+        try placeBlob(digest) { temp in try Data(bytes).write(to: URL(fileURLWithPath: temp)) }
     }
 
     /// Copies a verified file (a store blob) in as the blob `digest` unless it is there already.
     public func copyBlob(from file: String, digest: Digest) throws {
+        try placeBlob(digest) { temp in try FileManager.default.copyItem(atPath: file, toPath: temp) }
+    }
+
+    /// The blob `digest`, unless present, written by `write` to a temp name and renamed into place.
+    private func placeBlob(_ digest: Digest, write: (String) throws -> Void) throws {
         let target = blobPath(digest)
         guard !FileManager.default.fileExists(atPath: target) else { return }
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let temp = target + ".partial"
-        try? FileManager.default.removeItem(atPath: temp)
-        try FileManager.default.copyItem(atPath: file, toPath: temp)
-        guard rename(temp, target) == 0 else { throw OCILayoutError.io(target, String(cString: strerror(errno))) }
+        try Self.replace(target) { temp in try write(temp) }
     }
 
     /// Adds `entry` to `index.json` (made if absent), replacing an entry of the same ref.name.
@@ -113,8 +112,14 @@ public struct OCILayout: Sendable {
 
     /// Writes `bytes` at `target` through a temp file and a rename.
     static func replace(_ target: String, with bytes: [UInt8]) throws {
+        try replace(target) { temp in try Data(bytes).write(to: URL(fileURLWithPath: temp)) }
+    }
+
+    /// `target` written by `write` to `target.partial` first, then renamed over it.
+    private static func replace(_ target: String, write: (String) throws -> Void) throws {
         let temp = target + ".partial"
-        do { try Data(bytes).write(to: URL(fileURLWithPath: temp)) } catch { throw OCILayoutError.io(temp, "\(error)") }
+        try? FileManager.default.removeItem(atPath: temp)
+        do { try write(temp) } catch { throw OCILayoutError.io(temp, "\(error)") }
         guard rename(temp, target) == 0 else { throw OCILayoutError.io(target, String(cString: strerror(errno))) }
     }
 }

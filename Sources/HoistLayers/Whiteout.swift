@@ -5,9 +5,8 @@ public enum Whiteout {
 
     /// For `dir/.wh.name`, the deleted path `dir/name`; nil for other paths and for the opaque marker.
     public static func deletedPath(_ path: String) -> String? {
-        let (dir, base) = split(path)
-        guard base.hasPrefix(prefix), base != opaque else { return nil }
-        let name = String(base.dropFirst(prefix.count))
+        guard let name = deletedName(path) else { return nil }
+        let (dir, _) = split(path)
         return dir.isEmpty ? name : dir + "/" + name
     }
 

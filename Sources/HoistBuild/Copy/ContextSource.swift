@@ -55,9 +55,10 @@ struct ContextSource {
     }
 
     private func load(_ parts: [String], original: String) throws -> CopyMatch {
-        let excluded = !parts.isEmpty && ignore.excludes(parts.joined(separator: "/"))
+        let relative = parts.joined(separator: "/")
+        let excluded = !parts.isEmpty && ignore.excludes(relative)
         // An excluded directory can still be a source when a `!` rule brings back files inside it.
-        if excluded, !ignore.mayReinclude(below: parts.joined(separator: "/")) { throw ContextError.excluded(original) }
+        if excluded, !ignore.mayReinclude(below: relative) { throw ContextError.excluded(original) }
         let path = ([realRoot] + parts).joined(separator: "/")
         guard let real = realpath(path, nil) else { throw ContextError.notFound(original) }
         let resolved = String(cString: real)
@@ -68,10 +69,10 @@ struct ContextSource {
         let name = parts.last ?? ""
         if excluded, (st.st_mode & S_IFMT) != S_IFDIR { throw ContextError.excluded(original) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            return CopyMatch(name: name, sourcePath: parts.joined(separator: "/"), isDirectory: true,
-                             items: try walk(resolved, relative: "", contextPath: parts.joined(separator: "/")))
+            return CopyMatch(name: name, sourcePath: relative, isDirectory: true,
+                             items: try walk(resolved, relative: "", contextPath: relative))
         }
-        return CopyMatch(name: name, sourcePath: parts.joined(separator: "/"), isDirectory: false, items: [try item(resolved, relative: "", st)])
+        return CopyMatch(name: name, sourcePath: relative, isDirectory: false, items: [try item(resolved, relative: "", st)])
     }
 
     /// Everything below `dir`; `contextPath` is `dir` relative to the context, for `.dockerignore`.

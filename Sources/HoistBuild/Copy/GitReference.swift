@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 
 /// An ADD source that names a git repository, as BuildKit 0.25's `dfgitutil.ParseGitRef` reads it:
 /// `git@host:path`, `git://…`, `ssh://…`, or an http(s) URL whose path ends in `.git`, with an
@@ -9,7 +10,8 @@ struct GitReference: Equatable {
     /// The URL git clones: without fragment and query.
     var remote: String
     var ref: String?
-    /// A directory of the repository to copy instead of its root ("" for the root).
+    /// A directory of the repository to copy instead of its root ("" for the root), normalised so
+    /// it never leaves the repository (`a/../b/` is `b`).
     var subdir = ""
     /// A commit id (or a prefix of one) that the checked-out ref must be.
     var checksum: String?
@@ -46,7 +48,7 @@ extension GitReference {
         if !fragment.isEmpty {
             let parts = fragment.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
             ref = parts[0].isEmpty ? nil : String(parts[0])
-            subdir = parts.count > 1 ? GitReference.cleanSubdir(String(parts[1])) : ""
+            subdir = parts.count > 1 ? TarHeader.normalize(String(parts[1])) : ""
         }
         try apply(query: query, word: word)
     }
@@ -77,7 +79,7 @@ extension GitReference {
             case "tag": tag = value.hasPrefix("refs/tags/") ? value : "refs/tags/" + value
             case "branch": branch = value.hasPrefix("refs/heads/") ? value : "refs/heads/" + value
             case "subdir":
-                let cleaned = GitReference.cleanSubdir(value)
+                let cleaned = TarHeader.normalize(value)
                 if !subdir.isEmpty, subdir != cleaned { throw GitReferenceError.conflict(word, "subdir", subdir, cleaned) }
                 subdir = cleaned
             case "checksum", "commit": checksum = value
@@ -91,15 +93,6 @@ extension GitReference {
             if let ref, ref != named { throw GitReferenceError.conflict(word, "ref", ref, named) }
             ref = named
         }
-    }
-
-    /// `a/../b/` → `b`: a subdirectory never leaves the repository.
-    private static func cleanSubdir(_ text: String) -> String {
-        var parts: [Substring] = []
-        for part in text.split(separator: "/") where part != "." {
-            if part == ".." { _ = parts.popLast() } else { parts.append(part) }
-        }
-        return parts.joined(separator: "/")
     }
 }
 

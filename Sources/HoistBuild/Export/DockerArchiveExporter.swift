@@ -13,8 +13,7 @@ public struct DockerArchiveExporter {
 
     /// Writes the image at `location` (one platform's: `platform` picks it from an index), named by `tags`.
     public func save(from location: ImageLocation, tags: [Reference], to dest: String, platform: Platform = .host) async throws {
-        let scratch = registry.store.root.appendingPathComponent("ingest/save-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch = try registry.store.scratchDirectory("save")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         try await write(try await ImageContent.read(location, registry: registry, platform: platform, all: false, scratch: scratch), tags: tags, to: dest)
     }

@@ -18,8 +18,7 @@ public struct ImageCopier {
     /// Copies and returns the digest of what was written at the top (index or manifest).
     @discardableResult
     public func copy(from source: ImageLocation, to destination: ImageLocation, platform: Platform = .host, all: Bool = false) async throws -> Digest {
-        let scratch = registry.store.root.appendingPathComponent("ingest/copy-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch = try registry.store.scratchDirectory("copy")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let content = try await ImageContent.read(source, registry: registry, platform: platform, all: all, scratch: scratch)
         switch destination {
