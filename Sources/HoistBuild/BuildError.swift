@@ -5,12 +5,15 @@ public enum BuildError: Error, CustomStringConvertible {
     /// An instruction's failure, located once by the stage loop.
     case instruction(SourceLocation, Error)
     case badOutput(String, String)
+    /// `--cache-from`/`--cache-to`: the flag, its text and what is wrong.
+    case badCache(flag: String, text: String, String)
     case context(String)
 
     public var description: String {
         switch self {
         case let .instruction(location, error): "\(location): \(error)"
         case let .badOutput(text, why): "--output \(text): \(why)"
+        case let .badCache(flag, text, why): "\(flag) \(text): \(why)"
         case let .context(message): message
         }
     }
@@ -21,7 +24,7 @@ extension BuildError {
     var isLocated: Bool {
         switch self {
         case .instruction: true
-        case .badOutput, .context: false
+        case .badOutput, .badCache, .context: false
         }
     }
 }

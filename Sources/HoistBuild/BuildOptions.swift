@@ -37,6 +37,10 @@ public struct BuildOptions: Sendable {
     public var allowInsecure = false
     /// `--no-cache`: run every RUN again instead of reusing the layer an identical RUN made before.
     public var noCache = false
+    /// `--cache-from`: caches searched in order after this machine's results.
+    public var cacheFrom: [CacheSpec] = []
+    /// `--cache-to`: where this build's step results are exported.
+    public var cacheTo: [CacheSpec] = []
     /// `force-compression=true`: base layers in another compression are recompressed too.
     public var forceCompression = false
     /// `--format docker`: Docker schema 2 media types instead of OCI.

@@ -19,6 +19,9 @@ public struct BuildResult: Sendable {
     /// Manifest digest per pushed tag.
     public var pushed: [Reference]
     public var stats: TransferStats
+    /// Bytes of the external images' layers (FROM, COPY --from) downloaded: 0 when every step
+    /// was assembled from references.
+    public var baseLayerBytesDownloaded: Int64 = 0
 }
 
 /// Runs a build: parse ▸ plan ▸ assemble each needed stage from layers ▸ export.
@@ -60,20 +63,28 @@ public struct Builder {
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
         let keepLocally = !wantsPush && options.outputs.isEmpty
         let platforms = options.platforms.isEmpty ? [options.platform] : options.platforms
+        let cache = await loadCache(dockerfilePath: dockerfilePath)
         var images: [AssembledImage] = []
         var sourcesByPlatform: [ImageSources] = []
         for (n, platform) in platforms.enumerated() {
             if platforms.count > 1 { log("== \(platform)") }
-            let (image, sources) = try await buildImage(dockerfile, platform: platform, dockerfilePath: dockerfilePath, warnUnused: n == 0)
+            let (image, sources) = try await buildImage(dockerfile, platform: platform, dockerfilePath: dockerfilePath, warnUnused: n == 0, cache: cache)
             images.append(image)
             sourcesByPlatform.append(sources)
         }
-        if platforms.count > 1 {
-            return try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
-        }
-        let image = images[0]
-        let sources = sourcesByPlatform[0]
+        var result = platforms.count > 1
+            ? try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
+            : try await finishSingle(images[0], sources: sourcesByPlatform[0], wantsPush: wantsPush, keepLocally: keepLocally)
+        try await exportCache(cache, images: images, sources: sourcesByPlatform)
+        result.stats = await registry.stats
+        var base: Set<Digest> = []
+        for sources in sourcesByPlatform { base.formUnion(await sources.baseLayers()) }
+        result.baseLayerBytesDownloaded = result.stats.downloaded.filter { base.contains($0.key) }.values.reduce(0, +)
+        return result
+    }
 
+    /// Pushes, writes or keeps one platform's image as the options ask.
+    private func finishSingle(_ image: AssembledImage, sources: ImageSources, wantsPush: Bool, keepLocally: Bool) async throws -> BuildResult {
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
@@ -107,7 +118,8 @@ public struct Builder {
     }
 
     /// Builds the target for one platform: plan ▸ stages ▸ assembled image.
-    private func buildImage(_ dockerfile: Dockerfile, platform: Platform, dockerfilePath: String, warnUnused: Bool) async throws -> (AssembledImage, ImageSources) {
+    private func buildImage(_ dockerfile: Dockerfile, platform: Platform, dockerfilePath: String, warnUnused: Bool,
+                            cache: BuildCache) async throws -> (AssembledImage, ImageSources) {
         let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
                                    automaticArgs: Builder.platformArgs(target: platform, build: .host),
                                    namedContexts: Set(options.namedContexts.keys))
@@ -124,6 +136,7 @@ public struct Builder {
         }
 
         let sources = ImageSources(registry: registry, platform: platform)
+        await offerIndexes(of: cache, to: sources)
         let context = try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath))
         let clock = BuildClock(epoch: options.sourceDateEpoch)
         var built: [Int: StageState] = [:]
@@ -134,9 +147,9 @@ public struct Builder {
             var executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
                                          buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
                                          compression: options.compression, snapshotter: snapshotter,
-                                         runCache: RunCache(directory: options.root.appendingPathComponent("run-cache").path, store: store),
-                                         log: log)
-            executor.noCache = options.noCache
+                                         cache: cache, log: log)
+            // Only a push can leave cached layers where they are.
+            executor.hitsNeedBytes = !((options.push || options.outputs.contains(.registry)) && options.outputs.allSatisfy { $0 == .registry })
             executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
             executor.secrets = options.secrets
             executor.sshAgent = options.sshAgent
@@ -153,7 +166,9 @@ public struct Builder {
             final.layers = try await LayerRecompressor(registry: registry, log: log).convert(final.layers, to: options.compression)
         }
         if options.sourceDateEpoch == nil {
-            FirstBuildTime(directory: options.root.appendingPathComponent("created").path).settle(&final.config, builtAt: clock.created)
+            let (key, time) = FirstBuildTime(directory: options.root.appendingPathComponent("created").path)
+                .settle(&final.config, builtAt: clock.created, imported: await cache.importedCreated)
+            await cache.noteCreated(key: key, time: time)
         }
         let image = try ImageAssembler.assemble(final, store: store, format: options.format, annotations: options.annotations)
         log("image \(image.manifestDigest)")

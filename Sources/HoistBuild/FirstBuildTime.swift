@@ -6,11 +6,16 @@ import HoistOCI
 /// added) is the time this same image was first built on this machine, so a rebuild that changes
 /// nothing gives the same digest and pushes nothing new, as a fully cached BuildKit build does.
 /// "The same image" is its config with those times left out, layers included (by diffID):
-/// `$HOIST_ROOT/created/KEY` keeps the first time.
+/// `$HOIST_ROOT/created/KEY` keeps the first time. A build cache carries these times too, so
+/// a machine that imports it gives the image the time the exporting machine gave it.
 struct FirstBuildTime {
     let directory: String
 
-    func settle(_ config: inout ImageConfig, builtAt created: String) {
+    /// Sets `config`'s `created` (and the history entries stamped `created`) to the image's first
+    /// time: from `imported` (a build cache's, by key), else this machine's, else `created`.
+    /// Returns the key (64 hex digits) and the time used, for `--cache-to`.
+    @discardableResult
+    func settle(_ config: inout ImageConfig, builtAt created: String, imported: [String: String] = [:]) -> (key: String, time: String) {
         var key = config
         key.created = nil
         key.history = key.history?.map { entry in
@@ -20,10 +25,14 @@ struct FirstBuildTime {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(key) else { return }
-        let file = directory + "/" + Digest.sha256(of: Array(data)).encoded
+        guard let data = try? encoder.encode(key) else { return ("", created) }
+        let name = Digest.sha256(of: Array(data)).encoded
+        let file = directory + "/" + name
         var first = created
-        if let stored = try? String(contentsOfFile: file, encoding: .utf8), !stored.isEmpty {
+        if let shared = imported[name] {
+            first = shared
+            CacheFile.write(Data(shared.utf8), to: file)
+        } else if let stored = try? String(contentsOfFile: file, encoding: .utf8), !stored.isEmpty {
             first = stored
         } else {
             CacheFile.write(Data(created.utf8), to: file)
@@ -34,5 +43,6 @@ struct FirstBuildTime {
             if entry.created == created { entry.created = first }
             return entry
         }
+        return (name, first)
     }
 }

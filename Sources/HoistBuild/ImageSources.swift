@@ -27,6 +27,11 @@ actor ImageSources {
         return image
     }
 
+    /// The layer digests of every image resolved so far: what the transfer summary calls base layers.
+    func baseLayers() -> Set<Digest> {
+        Set(resolved.values.flatMap { $0.manifest.layers.map(\.digest) })
+    }
+
     /// A stage state whose layers are still references into `image`'s repository.
     static func state(of image: ResolvedImage) throws -> StageState {
         let diffIDs = image.config.rootfs.diffIDs

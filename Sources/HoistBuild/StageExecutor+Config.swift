@@ -75,12 +75,12 @@ extension StageExecutor {
     /// WORKDIR: as BuildKit 0.25 (system.NormalizeWorkdir), an absolute path is kept as written
     /// (`/root/`), a relative one is joined to the previous WORKDIR and cleaned, an empty one keeps
     /// it. Every WORKDIR but `/` is a layer that makes the directory if the stage lacks it.
-    func workdir(_ path: String, state: inout StageState) async throws -> Outcome {
+    func workdir(_ path: String, step: Step, state: inout StageState) async throws -> Outcome {
         let directory = path.isEmpty ? state.workingDirectory
             : path.hasPrefix("/") ? path : "/" + TarHeader.normalize(state.workingDirectory + "/" + path)
         state.containerConfig.workingDir = directory
         guard directory != "/" else { return Outcome(createdBy: "WORKDIR \(directory)") }
-        return Outcome(createdBy: "WORKDIR \(directory)", layer: try await makeWorkingDirectory(directory, state: state))
+        return Outcome(createdBy: "WORKDIR \(directory)", layer: try await makeWorkingDirectory(directory, step: step, state: state))
     }
 
     /// Exec form as is; shell form wrapped in the stage's SHELL (default `/bin/sh -c`).

@@ -7,8 +7,14 @@ import HoistLayers
 extension StageExecutor {
     /// COPY, and ADD (`add`): local tar archives unpacked, URLs downloaded, git repositories cloned.
     /// `spec`'s words arrive expanded. Returns the layer and its history text.
-    func runCopy(_ spec: CopySpec, keyword: String, from: String? = nil, parents: Bool = false, state: StageState, stage: Stage,
+    func runCopy(_ spec: CopySpec, keyword: String, from: String? = nil, parents: Bool = false, step: Step, state: StageState, stage: Stage,
                  environment env: [String: String], location: SourceLocation, add: AddInstruction? = nil) async throws -> (LayerRef, String) {
+        let shownSources = spec.sources.map { word in Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? word }
+        let text = HistoryText.copy(keyword, chown: spec.chown, chmod: spec.chmod, sources: shownSources, destination: spec.destination)
+        // A source that cannot be read gives no key; the copy below then fails with its own message.
+        let key = cache.copiesCached ? try? await copyKey(spec, keyword: keyword, from: from, parents: parents, add: add, state: state,
+                                                          stage: stage, environment: env, location: location) : nil
+        if let key, let cached = await cachedLayer(key, step: step, what: keyword) { return (cached, text) }
         // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
         let inline = spec.sources.compactMap { word in Heredoc.name(ofMarker: word).flatMap { name in spec.heredocs.first { $0.name == name } } }
         let rawSources = spec.sources.filter { word in !inline.contains { $0.name == Heredoc.name(ofMarker: word) } }
@@ -111,14 +117,21 @@ extension StageExecutor {
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(entries.count) entries; "
             + "\(input) bytes of files in \(String(format: "%.3f", seconds)) s)")
-        let shownSources = spec.sources.map { word in Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? word }
-        let text = HistoryText.copy(keyword, chown: spec.chown, chmod: spec.chmod, sources: shownSources, destination: rawDestination)
-        return (LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store), text)
+        let made = LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
+        if let key { await cache.record(key, step: step.id, layer: made) }
+        return (made, text)
     }
 
     /// WORKDIR's layer: the directories of `directory` the stage lacks, owned by the stage's USER as
     /// BuildKit makes them; empty when the directory exists (BuildKit still records a layer).
-    func makeWorkingDirectory(_ directory: String, state: StageState) async throws -> LayerRef {
+    func makeWorkingDirectory(_ directory: String, step: Step, state: StageState) async throws -> LayerRef {
+        var key: CacheKey?
+        if cache.copiesCached {
+            key = baseKey("workdir", state: state)
+            key!.add("the directory", directory)
+            key!.add("user", state.containerConfig.user ?? "")
+            if let cached = await cachedLayer(key!, step: step, what: "WORKDIR") { return cached }
+        }
         let view = sources.view(over: state.layers, storeBlobs: runsCommands)
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -140,6 +153,8 @@ extension StageExecutor {
             throw StageError.workdir(directory: directory, error)
         }
         let layer = try await writeLayer(entries)
-        return LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
+        let made = LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
+        if let key { await cache.record(key, step: step.id, layer: made) }
+        return made
     }
 }

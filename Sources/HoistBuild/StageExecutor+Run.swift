@@ -5,7 +5,7 @@ import HoistSandbox
 
 /// RUN: the command, its mounts and its environment resolved against the stage, then run by RunStep.
 extension StageExecutor {
-    func runStep(_ run: RunInstruction, stage: Stage, state: StageState, variables: StageVariables,
+    func runStep(_ run: RunInstruction, step: Step, stage: Stage, state: StageState, variables: StageVariables,
                  location: SourceLocation) async throws -> (LayerRef, String) {
         let (argv, network, script) = try runCommand(run, state: state)
         var (mounts, mountEnvironment) = try await runMounts(run.mounts, state: state, stage: stage, location: location)
@@ -21,27 +21,25 @@ extension StageExecutor {
         let createdBy = "RUN " + argText + argv.joined(separator: " ") + " # buildkit"
         let environment = imageEnv + args.map { "\($0.key)=\($0.value)" }
 
-        let key = RunCacheKey()
-        key.add(state.layers.map(\.diffID.description))
-        key.add(argv)
-        key.add(environment)
+        var key = baseKey("run", state: state)
+        key.add("the command", argv)
+        for pair in imageEnv { key.add("env " + pair.prefix { $0 != "=" }, pair) }
+        for (name, value) in args { key.add("build arg " + name, value) }
         // A secret's value never goes into the key: only the names the mounts add.
-        key.add(mountEnvironment.map { String($0.prefix { $0 != "=" }) })
-        key.add([state.config.os, state.config.architecture, state.config.variant ?? "",
-                 state.containerConfig.user ?? "", state.workingDirectory, "\(network)", run.security ?? "",
-                 clock.epoch.map(String.init) ?? "", "\(compression)"])
+        key.add("mount environment", mountEnvironment.map { String($0.prefix { $0 != "=" }) })
+        key.add("platform", [state.config.os, state.config.architecture, state.config.variant ?? ""])
+        key.add("user", state.containerConfig.user ?? "")
+        key.add("working directory", state.workingDirectory)
+        key.add("network", "\(network)")
+        key.add("security", run.security ?? "")
         for (target, mount) in mounts { try key.add(mount: target, mount) }
-        let cacheKey = key.finalize()
-        if !noCache, let cached = runCache.layer(for: cacheKey) {
-            log("  line \(location.line): RUN cached; layer \(cached.descriptor.digest.encoded.prefix(12))")
-            return (cached, createdBy)
-        }
+        if let cached = await cachedLayer(key, step: step, what: "RUN") { return (cached, createdBy) }
 
-        let step = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
-        let layer = try await step.run(argv: argv, environment: environment + mountEnvironment,
-                                       network: network, mounts: mounts, insecure: run.security == "insecure",
-                                       state: state, createdBy: createdBy, location: location)
-        runCache.record(layer, for: cacheKey)
+        let runStep = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
+        let layer = try await runStep.run(argv: argv, environment: environment + mountEnvironment,
+                                          network: network, mounts: mounts, insecure: run.security == "insecure",
+                                          state: state, createdBy: createdBy, location: location)
+        await cache.record(key, step: step.id, layer: layer)
         return (layer, createdBy)
     }
 

@@ -24,9 +24,11 @@ struct StageExecutor {
     var secrets: [String: SecretSource] = [:]
     var sshAgent: String?
     var allowInsecure = false
-    /// RUN layers from earlier builds, and `--no-cache` to run every command again.
-    let runCache: RunCache
-    var noCache = false
+    /// Step results from earlier builds and imported caches, and what this build adds to them.
+    let cache: BuildCache
+    /// The build's outputs need every layer's bytes (not only a push): a cache hit is fetched and
+    /// verified when found, so a bad one is refused and the step runs.
+    var hitsNeedBytes = false
     /// The stage has a RUN: its layers will be in the store and unpacked, so COPY reads them from there.
     var runsCommands = false
     let log: @Sendable (String) -> Void
@@ -36,6 +38,15 @@ struct StageExecutor {
 
     /// What one instruction did to the stage: its history text (nil keeps the instruction's own
     /// text) and whether it made a layer; `recorded: false` for ONBUILD, which has no history entry.
+    /// Which step an instruction is, for the cache: `stage NAME, step N (KEYWORD)`, and whether a
+    /// RUN follows it in the stage (which will need its layer's bytes).
+    struct Step {
+        var id: String
+        /// The Dockerfile line, for the log.
+        var line: Int
+        var runFollows: Bool
+    }
+
     struct Outcome {
         var createdBy: String?
         var layer: LayerRef?
@@ -54,13 +65,14 @@ struct StageExecutor {
         // ONBUILD triggers of the base run first, once: the new image does not inherit them.
         let triggers = state.containerConfig.onBuild ?? []
         state.containerConfig.onBuild = nil
-        for expression in triggers {
-            let located: LocatedInstruction
-            do { located = try trigger(expression) } catch { throw BuildError.instruction(stage.from.location, error) }
-            try await apply(located, at: stage.from.location, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+        let located = try triggers.map { expression in
+            do { return try trigger(expression) } catch { throw BuildError.instruction(stage.from.location, error) }
         }
-        for located in stage.instructions {
-            try await apply(located, at: located.location, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+        let all = located.map { ($0, stage.from.location, "ONBUILD ") } + stage.instructions.map { ($0, $0.location, "") }
+        for (n, (instruction, location, prefix)) in all.enumerated() {
+            let step = Step(id: "stage \(stage.displayName), step \(n + 1) (\(prefix)\(instruction.instruction.keyword))", line: location.line,
+                            runFollows: all[(n + 1)...].contains { if case .run = $0.0.instruction { true } else { false } })
+            try await apply(instruction, at: location, step: step, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
         }
         state.args = variables.declared
         return state
@@ -74,14 +86,14 @@ struct StageExecutor {
         return parsed.instructions[0]
     }
 
-    private func apply(_ located: LocatedInstruction, at location: SourceLocation, stage: Stage, to state: inout StageState,
+    private func apply(_ located: LocatedInstruction, at location: SourceLocation, step: Step, stage: Stage, to state: inout StageState,
                        variables: inout StageVariables, cmdSetHere: inout Bool) async throws {
         let outcome: Outcome
         do {
             let words = ShellWords(escape: graph.escape)
             let environment = variables.expansionEnvironment
             let instruction = try located.instruction.expandingWords { try words.expand($0, environment) }
-            outcome = try await perform(instruction, located: located, stage: stage, state: &state, variables: &variables,
+            outcome = try await perform(instruction, located: located, step: step, stage: stage, state: &state, variables: &variables,
                                         cmdSetHere: &cmdSetHere, location: location)
         } catch let error as BuildError where error.isLocated {
             throw error
@@ -102,21 +114,21 @@ struct StageExecutor {
     }
 
     /// One instruction, its words already expanded, handed to its concern.
-    private func perform(_ instruction: Instruction, located: LocatedInstruction, stage: Stage, state: inout StageState,
+    private func perform(_ instruction: Instruction, located: LocatedInstruction, step: Step, stage: Stage, state: inout StageState,
                          variables: inout StageVariables, cmdSetHere: inout Bool, location: SourceLocation) async throws -> Outcome {
         switch instruction {
         case let .copy(copy):
-            let (layer, text) = try await runCopy(copy.spec, keyword: "COPY", from: copy.from, parents: copy.parents, state: state, stage: stage,
+            let (layer, text) = try await runCopy(copy.spec, keyword: "COPY", from: copy.from, parents: copy.parents, step: step, state: state, stage: stage,
                                                   environment: variables.expansionEnvironment, location: location)
             return Outcome(createdBy: text, layer: layer)
         case let .add(add):
-            let (layer, text) = try await runCopy(add.spec, keyword: "ADD", state: state, stage: stage,
+            let (layer, text) = try await runCopy(add.spec, keyword: "ADD", step: step, state: state, stage: stage,
                                                   environment: variables.expansionEnvironment, location: location, add: add)
             return Outcome(createdBy: text, layer: layer)
         case let .workdir(path):
-            return try await workdir(path, state: &state)
+            return try await workdir(path, step: step, state: &state)
         case let .run(run):
-            let (layer, text) = try await runStep(run, stage: stage, state: state, variables: variables, location: location)
+            let (layer, text) = try await runStep(run, step: step, stage: stage, state: state, variables: variables, location: location)
             return Outcome(createdBy: text, layer: layer)
         default:
             return try configure(instruction, state: &state, variables: &variables, cmdSetHere: &cmdSetHere)

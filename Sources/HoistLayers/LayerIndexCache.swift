@@ -8,6 +8,10 @@ import HoistOCI
 public actor LayerIndexCache {
     private var indexes: [Digest: LayerIndex] = [:]
     private let directory: String?
+    /// Indexes another machine made, by layer digest: fetched (small) instead of reading the layer.
+    private var offered: [Digest: @Sendable () async throws -> [UInt8]] = [:]
+    /// Told when an offered index cannot be used; the layer is read instead.
+    private var warn: @Sendable (String) -> Void = { _ in }
 
     public init(directory: String? = nil) {
         self.directory = directory
@@ -20,11 +24,35 @@ public actor LayerIndexCache {
             indexes[digest] = stored
             return stored
         }
+        if let fetch = offered[digest] {
+            do {
+                let bytes = try await fetch()
+                guard let index = LayerIndexFile.decode(bytes) else { throw LayerError.io(path: "index of \(digest)", message: "not a layer index") }
+                indexes[digest] = index
+                if let file { CacheFile.write(Data(bytes), to: file) }
+                return index
+            } catch {
+                warn("the cached index of layer \(digest) cannot be used (\(error)); reading the layer instead")
+            }
+        }
         let (path, temporary) = try await source()
         defer { if temporary { unlink(path) } }
         let index = try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
         indexes[digest] = index
         if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index
+    }
+
+    /// Offers indexes from a build cache (`fetch` gives a `LayerIndexFile`'s bytes); one already
+    /// here is not replaced. `warn` hears about an offer that fails.
+    public func offer(_ fetches: [Digest: @Sendable () async throws -> [UInt8]], warn: @escaping @Sendable (String) -> Void) {
+        offered.merge(fetches) { old, _ in old }
+        self.warn = warn
+    }
+
+    /// Every index this cache has served, as `LayerIndexFile` bytes by layer digest: what a
+    /// build cache export carries.
+    public func served() -> [(layer: Digest, bytes: [UInt8])] {
+        indexes.sorted { $0.key.description < $1.key.description }.map { ($0.key, LayerIndexFile.encode($0.value)) }
     }
 }

@@ -69,8 +69,14 @@ struct Assemble: AsyncParsableCommand {
     @Option(help: "Grant an entitlement: security.insecure (lets RUN --security=insecure run).")
     var allow: [String] = []
 
-    @Flag(name: .customLong("no-cache"), help: "Run every RUN again instead of reusing the layer an identical RUN made before.")
+    @Flag(name: .customLong("no-cache"), help: "Run every step again instead of reusing a cached result.")
     var noCache = false
+
+    @Option(name: .customLong("cache-from"), help: "Read step results from a cache: type=registry,ref=REF or type=local,src=DIR (repeatable, searched in order).")
+    var cacheFrom: [String] = []
+
+    @Option(name: .customLong("cache-to"), help: "Export step results: type=registry,ref=REF[,mode=min|max][,ignore-error=true] or type=local,dest=DIR (repeatable).")
+    var cacheTo: [String] = []
 
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
@@ -105,7 +111,8 @@ struct Assemble: AsyncParsableCommand {
             if !quiet {
                 let s = result.stats
                 FileHandle.standardError.write(Data(("transfer: downloaded \(s.downloadedBytes) bytes in \(s.downloaded.count) blobs, "
-                    + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count)\n").utf8))
+                    + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count); "
+                    + "base layers downloaded \(result.baseLayerBytesDownloaded) bytes\n").utf8))
                 // Hoist's own peak; `time`'s maximum RSS would be the largest RUN command's.
                 if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) {
@@ -163,6 +170,8 @@ struct Assemble: AsyncParsableCommand {
             options.sshAgent = socket
         }
         options.noCache = noCache
+        options.cacheFrom = try cacheFrom.map { try CacheSpec(parsing: $0, exporting: false) }
+        options.cacheTo = try cacheTo.map { try CacheSpec(parsing: $0, exporting: true) }
         for item in allow {
             guard item == "security.insecure" else { throw ValidationError("--allow \(item): the only entitlement is security.insecure") }
             options.allowInsecure = true

@@ -1,0 +1,70 @@
+import Foundation
+import HoistOCI
+
+/// `--cache-from` before the stages, `--cache-to` after the outputs (docs/cache.md).
+extension Builder {
+    /// This machine's results and every `--cache-from`, in order. A cache that cannot be read is a
+    /// warning: the build goes on without it.
+    func loadCache(dockerfilePath: String) async -> BuildCache {
+        let scope = URL(fileURLWithPath: options.contextDirectory).standardizedFileURL.path + "\n" + dockerfilePath
+        let cache = BuildCache(directory: options.root.appendingPathComponent("run-cache").path, store: store, scope: scope,
+                               noCache: options.noCache, copiesCached: !options.cacheFrom.isEmpty || !options.cacheTo.isEmpty, warn: warn)
+        guard !options.noCache else { return cache }
+        for spec in options.cacheFrom {
+            do {
+                let (records, indexes, created) = try await CacheImporter(registry: registry).read(spec.location)
+                await cache.add(records, indexes: indexes, created: created)
+                log("cache: \(records.count) step(s) and \(indexes.count) layer index(es) from \(spec.location)"
+                    + (records.isEmpty ? " (no Hoist records: a cache of another builder, or empty)" : ""))
+            } catch {
+                warn("cache \(spec.location) cannot be read, building without it: \(error)")
+            }
+        }
+        return cache
+    }
+
+    /// Lets `sources` fetch a layer's index from an imported cache instead of reading the layer.
+    func offerIndexes(of cache: BuildCache, to sources: ImageSources) async {
+        let registry = self.registry
+        var fetches: [Digest: @Sendable () async throws -> [UInt8]] = [:]
+        for (layer, blob) in await cache.importedIndexes {
+            fetches[layer] = {
+                try await blob.localize(using: registry)
+                return try registry.store.read(blob.descriptor.digest)
+            }
+        }
+        if !fetches.isEmpty { await sources.indexCache.offer(fetches, warn: warn) }
+    }
+
+    /// Writes every `--cache-to`. A failure fails the build unless that export says `ignore-error=true`.
+    func exportCache(_ cache: BuildCache, images: [AssembledImage], sources: [ImageSources]) async throws {
+        guard !options.cacheTo.isEmpty else { return }
+        let steps = await cache.produced
+        var indexes: [(layer: Digest, bytes: [UInt8])] = []
+        var seen: Set<Digest> = []
+        for source in sources {
+            for entry in await source.indexCache.served() where seen.insert(entry.layer).inserted { indexes.append(entry) }
+        }
+        let finalLayers = Set(images.flatMap { $0.layers.map(\.descriptor.digest) })
+        for spec in options.cacheTo {
+            do {
+                try await CacheExporter(registry: registry, log: log).export(steps, finalLayers: finalLayers, indexes: indexes,
+                                                                                created: await cache.created, to: spec)
+            } catch where spec.ignoreError {
+                warn("cache export to \(spec.location) failed (ignore-error=true): \(error)")
+            } catch {
+                throw CacheExportError(location: "\(spec.location)", error: error)
+            }
+        }
+    }
+}
+
+/// A `--cache-to` that failed without `ignore-error=true`: the image itself is already written.
+struct CacheExportError: Error, CustomStringConvertible {
+    var location: String
+    var error: Error
+
+    var description: String {
+        "exporting the build cache to \(location) failed (the image's own outputs are written; add ignore-error=true to --cache-to to only warn): \(error)"
+    }
+}
