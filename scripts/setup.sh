@@ -5,10 +5,11 @@ set -euo pipefail
 CACHE=${HOIST_TESTDATA_CACHE:-/var/cache/hoist-testdata}
 need=()
 # docker.io: the docker-load test starts its own dockerd; git, xz-utils, bzip2, zstd and gettext-base
-# (envsubst): ADD of git repositories and the differential cases' archives.
+# (envsubst): ADD of git repositories and the differential cases' archives; uidmap: rootless RUN as
+# any user; python3-yaml: the docs/ci.md recipe tests read its YAML.
 for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev libdeflate-dev libssl-dev pkg-config \
            docker-registry skopeo umoci busybox-static jq curl tar python3 apache2-utils openssl \
-           docker.io git xz-utils bzip2 zstd gettext-base; do
+           docker.io git xz-utils bzip2 zstd gettext-base uidmap python3-yaml; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -36,6 +37,15 @@ if ! python3 -c 'import jsonschema, referencing' 2>/dev/null; then
     "$CACHE/venv/bin/pip" install -q 'jsonschema>=4.18' >/dev/null
   fi
   python=$CACHE/venv/bin/python
+fi
+
+# A user with subordinate ids (uidmap's newuidmap/newgidmap map them), as a CI runner or a
+# Kubernetes pod without root has: docs/ci.md's Job recipe runs as this user in the tests.
+if ! id hoist-ci >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin hoist-ci
+fi
+if ! grep -q '^hoist-ci:' /etc/subuid 2>/dev/null || ! grep -q '^hoist-ci:' /etc/subgid 2>/dev/null; then
+  usermod --add-subuids 300000-365535 --add-subgids 300000-365535 hoist-ci
 fi
 
 # The arm64 half of the two-platform fixture: Debian's own arm64 busybox-static.

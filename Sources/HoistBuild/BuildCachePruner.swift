@@ -27,7 +27,7 @@ public struct BuildCachePruner {
 
     public func prune() async throws -> Report {
         var report = Report()
-        for name in ["snapshots", "snapshots-userxattr"] {
+        for name in UserNamespace.snapshotDirectoryNames {
             let pruned = try await Snapshotter(root: root.appendingPathComponent(name).path).prune()
             report.snapshots += pruned.removed
             report.inUse += pruned.inUse

@@ -37,6 +37,9 @@ public struct BuildOptions: Sendable {
     public var allowInsecure = false
     /// `--no-cache`: run every RUN again instead of reusing the layer an identical RUN made before.
     public var noCache = false
+    /// `push-by-digest=true`: push the image under its digest only, not under the tags' tags
+    /// (each -t names the repository), as buildx does for images stitched later by digest.
+    public var pushByDigest = false
     /// `--cache-from`: caches searched in order after this machine's results.
     public var cacheFrom: [CacheSpec] = []
     /// `--cache-to`: where this build's step results are exported.
@@ -96,6 +99,12 @@ public enum OutputSpec: Sendable, Equatable, CustomStringConvertible {
         let fields = OutputSpec.settings(text)
         switch fields["type"] {
         case "registry"?: self = .registry
+        case "image"?:
+            // buildx's image output: pushed with push=true; without a daemon there is nowhere else for it to go.
+            guard ["true", "1"].contains(fields["push"]?.lowercased() ?? "") else {
+                throw BuildError.badOutput(text, "type=image needs push=true (Hoist has no daemon to load it into; without -o the image is kept in Hoist's local store)")
+            }
+            self = .registry
         case let kind? where ["oci", "docker", "local", "tar"].contains(kind):
             guard let dest = fields["dest"], !dest.isEmpty else {
                 throw BuildError.badOutput(text, "type=\(kind) needs dest=\(kind == "local" ? "DIR" : "FILE.tar")")
@@ -107,7 +116,7 @@ public enum OutputSpec: Sendable, Equatable, CustomStringConvertible {
             default: self = .tar(dest: dest)
             }
         case let other?:
-            throw BuildError.badOutput(text, "type=\(other) is not supported (supported: registry, oci, docker, local, tar)")
+            throw BuildError.badOutput(text, "type=\(other) is not supported (supported: registry, image, oci, docker, local, tar)")
         case nil:
             throw BuildError.badOutput(text, "missing type= (e.g. type=oci,dest=app.tar)")
         }

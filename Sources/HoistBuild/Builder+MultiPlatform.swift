@@ -21,7 +21,7 @@ extension Builder {
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
-            for tag in options.tags {
+            for tag in pushTargets(indexDigest) {
                 try await pusher.push(content, to: tag)
                 pushed.append(tag)
             }

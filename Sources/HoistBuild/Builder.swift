@@ -44,7 +44,7 @@ public struct Builder {
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
                                   insecureHosts: options.insecureRegistries)
         // Rootless snapshots mark opaque directories with user.overlay.* instead of trusted.overlay.*.
-        snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.isPartial ? "snapshots-userxattr" : "snapshots").path)
+        snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.snapshotDirectoryName).path)
     }
 
     public func run() async throws -> BuildResult {
@@ -88,7 +88,7 @@ public struct Builder {
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
-            for tag in options.tags {
+            for tag in pushTargets(image.manifestDigest) {
                 try await pusher.push(image.content, to: tag)
                 pushed.append(tag)
             }
@@ -174,6 +174,11 @@ public struct Builder {
         log("image \(image.manifestDigest)")
 
         return (image, sources)
+    }
+
+    /// Where `--push` goes: each -t, or with push-by-digest each -t's repository under `digest`.
+    func pushTargets(_ digest: Digest) -> [Reference] {
+        options.pushByDigest ? options.tags.map { Reference(domain: $0.domain, path: $0.path, digest: digest) } : options.tags
     }
 
     /// `--iidfile` (the image ID: its config digest, as docker reports it) and `--metadata-file`.

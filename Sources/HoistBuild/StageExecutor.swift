@@ -36,8 +36,6 @@ struct StageExecutor {
     /// What `--from=` and `from=` name, resolved in one place.
     var resolver: SourceResolver { SourceResolver(graph: graph, sources: sources, namedContexts: namedContexts) }
 
-    /// What one instruction did to the stage: its history text (nil keeps the instruction's own
-    /// text) and whether it made a layer; `recorded: false` for ONBUILD, which has no history entry.
     /// Which step an instruction is, for the cache: `stage NAME, step N (KEYWORD)`, and whether a
     /// RUN follows it in the stage (which will need its layer's bytes).
     struct Step {
@@ -47,6 +45,8 @@ struct StageExecutor {
         var runFollows: Bool
     }
 
+    /// What one instruction did to the stage: its history text (nil keeps the instruction's own
+    /// text) and whether it made a layer; `recorded: false` for ONBUILD, which has no history entry.
     struct Outcome {
         var createdBy: String?
         var layer: LayerRef?

@@ -25,10 +25,29 @@ public enum SandboxError: Error, CustomStringConvertible {
                 "RUN needs root or a user namespace of its own; run hoist as root, or leave HOIST_USERNS unset so that hoist enters one"
             }
         case let .unmappedUser(spec, uid, gid):
-            "USER \(spec) is uid \(uid), gid \(gid): without root, a RUN runs in a user namespace where only root (your own uid) exists; "
-                + "run hoist as root to RUN as another user"
+            "USER \(spec) is uid \(uid), gid \(gid): without root, a RUN runs in a user namespace where root is your own uid "
+                + SandboxError.subordinateIDAdvice(uid: uid, gid: gid)
         case let .unknownUser(user): "USER \(user): no such user in the stage's /etc/passwd"
         case let .unknownGroup(group): "USER …:\(group): no such group in the stage's /etc/group"
+        }
+    }
+}
+
+extension SandboxError {
+    /// What the caller's subordinate ranges give, and how to get them.
+    static func subordinateIDAdvice(uid: UInt32, gid: UInt32) -> String {
+        let uid = hoist_userns_state() == 1 ? hoist_userns_caller() : geteuid()
+        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "\(uid)"
+        switch hoist_userns_subids() {
+        case HOIST_SUBIDS_MAPPED:
+            return "and ids 1 and up are your subordinate ranges (/etc/subuid, /etc/subgid), which do not reach uid \(uid) or gid \(gid); "
+                + "give \(name) larger ranges, or run hoist as root"
+        case HOIST_SUBIDS_FAILED:
+            return "and newuidmap/newgidmap could not map your ranges in /etc/subuid and /etc/subgid; install Debian's uidmap "
+                + "(apt-get install uidmap), or run hoist as root"
+        default:
+            return "and no other id exists: no subordinate ids are configured for \(name) in /etc/subuid and /etc/subgid; as root run "
+                + "`usermod --add-subuids 100000-165535 --add-subgids 100000-165535 \(name)` and `apt-get install uidmap`, or run hoist as root"
         }
     }
 }

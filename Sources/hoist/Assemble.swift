@@ -156,6 +156,10 @@ struct Assemble: AsyncParsableCommand {
             }
             if let value = settings["force-compression"] { options.forceCompression = try Self.bool(value, "force-compression") }
             if let value = settings["oci-mediatypes"] { options.format = try Self.bool(value, "oci-mediatypes") ? .oci : .docker }
+            if let value = settings["push-by-digest"] { options.pushByDigest = try Self.bool(value, "push-by-digest") }
+            if let name = settings["name"], ["registry", "image"].contains(settings["type"] ?? "") {
+                do { options.tags.append(try Reference(parsing: name)) } catch { throw ValidationError("--output \(text): name=\(name): \(error)") }
+            }
         }
         for item in secret {
             let (id, source) = try SecretSource.parse(item)

@@ -67,11 +67,15 @@ import Testing
         #expect(!layer.contains("hoist.owner") && !layer.contains("overlay"), "no attribute of Hoist's own reaches the layer: \(layer)")
     }
 
-    @Test func withoutRootAnotherUserIsRefusedWithTheReason() throws {
+    @Test func withoutRootAndWithoutSubordinateIDsAnotherUserIsRefusedWithHowToAddThem() throws {
         try #require(kernelAllowsUserNamespaces, "this kernel refuses unprivileged user namespaces")
+        let subuid = (try? String(contentsOfFile: "/etc/subuid", encoding: .utf8)) ?? ""
+        try #require(!subuid.split(separator: "\n").contains { $0.hasPrefix("nobody:") || $0.hasPrefix("65534:") },
+                     "this machine gives nobody subordinate ids")
         let h = try CLIHarness(dockerfile: "FROM busybox\nUSER 1000\nRUN true\n")
         let result = try hoistAsNobody(h, ["assemble", "-q", "-o", "type=oci,dest=\(h.root.path)/out.tar", "."])
-        expectOneLineError(result, ["Dockerfile:3:1", "USER 1000 is uid 1000", "run hoist as root"])
+        expectOneLineError(result, ["Dockerfile:3:1", "USER 1000 is uid 1000", "no subordinate ids are configured for nobody in /etc/subuid",
+                                    "usermod --add-subuids 100000-165535 --add-subgids 100000-165535 nobody", "run hoist as root"])
     }
 
     @Test func withoutRootAndWithoutANamespaceRunSaysWhatItNeeds() throws {

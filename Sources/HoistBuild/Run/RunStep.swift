@@ -57,10 +57,11 @@ struct RunStep {
         if !environment.contains(where: { $0.hasPrefix("HOME=") }) { environment.append("HOME=\(user.home)") }
         var sandbox = Sandbox(rootfs: rootfs.merged, argv: argv, environment: environment, workingDirectory: state.workingDirectory)
         if UserNamespace.isPartial {
-            guard user.uid == 0, user.gid == 0 else {
+            guard UserNamespace.maps(uid: Int(user.uid), gid: Int(user.gid)) else {
                 throw StageError.sandbox(SandboxError.unmappedUser(state.containerConfig.user ?? "", user.uid, user.gid))
             }
-            user.groups = []
+            // Supplementary groups only where setgroups is allowed, and only those that exist here.
+            user.groups = UserNamespace.canSetGroups ? user.groups.filter { UserNamespace.maps(uid: 0, gid: Int($0)) } : []
         }
         sandbox.uid = user.uid
         sandbox.gid = user.gid
