@@ -125,6 +125,30 @@ import Testing
         #expect(log.contains("RUN CACHED"))
     }
 
+    @Test func theOlderIndexEnvelopeAndAnotherCompressionAreWrittenAndRead() async throws {
+        let h = try BuildHarness(dockerfile: Self.dockerfile, files: ["f": "one\n"])
+        let directory = try TempDirectory("hoist-cache-dir")
+        let to = try CacheSpec(parsing: "type=local,dest=\(directory.path)/c,mode=max,image-manifest=false,compression=zstd", exporting: true)
+        _ = try await build(h, root: h.root.path) { $0.tags = [try h.uniqueTag()]; $0.push = true; $0.cacheTo = [to] }
+        let index = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/c/index.json"))) as! [String: Any]
+        let top = (index["manifests"] as! [[String: Any]])[0]
+        #expect(top["mediaType"] as? String == "application/vnd.oci.image.index.v1+json")
+        let digest = (top["digest"] as! String).dropFirst("sha256:".count)
+        let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory.path + "/c/blobs/sha256/\(digest)"))) as! [String: Any]
+        let types = (envelope["manifests"] as! [[String: Any]]).map { $0["mediaType"] as! String }
+        #expect(types.contains("application/vnd.buildkit.cacheconfig.v0"))
+        #expect(types.contains("application/vnd.oci.image.layer.v1.tar+zstd"), "\(types)")
+        #expect(!types.contains("application/vnd.oci.image.layer.v1.tar+gzip"), "the steps' layers were recompressed: \(types)")
+
+        let machineB = try TempDirectory("hoist-root-b")
+        let (_, log, warnings) = try await build(h, root: machineB.path) {
+            $0.tags = [try h.uniqueTag()]; $0.push = true
+            $0.cacheFrom = [try CacheSpec(parsing: "type=local,src=\(directory.path)/c", exporting: false)]
+        }
+        #expect(log.contains("RUN CACHED"), "\(log.all)")
+        #expect(warnings.all.isEmpty, "\(warnings.all)")
+    }
+
     @Test func buildKitFormatCacheIsReadAndMissedWithoutError() async throws {
         // A cache as BuildKit's spec (cache/remotecache/v1/spec.go) writes it: one gzip layer, a
         // record whose key is BuildKit's, an input link to a parent record. Pushed with skopeo.

@@ -34,6 +34,11 @@ struct Imagetools: AsyncParsableCommand {
         @Argument(help: "Source images or indexes.")
         var sources: [String] = []
 
+        func validate() throws {
+            guard !tag.isEmpty || dryRun else { throw ValidationError("give at least one -t REF to push the index to (or --dry-run)") }
+            guard !sources.isEmpty || (append && !tag.isEmpty) else { throw ValidationError("give at least one source image") }
+        }
+
         func run() async throws {
             try await reportingFailure {
                 func reference(_ text: String, _ what: String) throws -> Reference {
@@ -41,8 +46,6 @@ struct Imagetools: AsyncParsableCommand {
                 }
                 let targets = try tag.map { try reference($0, "-t") }
                 let inputs = try sources.map { try reference($0, "source") }
-                guard !targets.isEmpty || dryRun else { throw ValidationError("give at least one -t REF to push the index to (or --dry-run)") }
-                guard !inputs.isEmpty || (append && !targets.isEmpty) else { throw ValidationError("give at least one source image") }
                 var annotations: [String: String] = [:]
                 for item in annotation {
                     guard let eq = item.firstIndex(of: "="), eq != item.startIndex else { throw ValidationError("--annotation \(item): expected KEY=VALUE") }
