@@ -16,20 +16,12 @@ set -euo pipefail
 RUNS=${1:-3}
 BASE_MB=${BASE_MB:-64}
 source "$(dirname "$0")/lib.sh"
+ROW_WIDTH=44
 
 echo "bench: base images into $REG" >&2
 "$HERE/Testdata/make-fixtures.sh" "$REG" "$W/fixtures" >&2
 "$HERE/Testdata/builder/make-images.sh" "$REG" >&2
-mkdir -p "$W/big/opt"
-head -c "$((BASE_MB * 1024 * 1024))" /dev/urandom > "$W/big/opt/blob.bin"
-tar --owner=0 --group=0 --numeric-owner -C "$W/big" -cf "$W/big.tar" opt
-L=$W/fixtures/layout
-umoci new --image "$L:bigbase"
-umoci config --image "$L:bigbase" --no-history --os linux --architecture amd64 --config.cmd sh
-tar --owner=0 --group=0 --numeric-owner -C "$W/fixtures/rootfs-amd64" -cf "$W/rootfs.tar" .
-umoci raw add-layer --image "$L:bigbase" "$W/rootfs.tar"
-umoci raw add-layer --image "$L:bigbase" "$W/big.tar"
-skopeo copy -q --dest-tls-verify=false "oci:$L:bigbase" "docker://$REG/library/bigbase:latest"
+push_bigbase
 
 mkdir -p "$W/ctx-1" "$W/ctx-3"
 cp "$HERE/Testdata/builder/Dockerfile" "$HERE/Testdata/builder/app.go" "$W/ctx-1/"
@@ -65,7 +57,6 @@ reset() {  # reset TOOL MACHINE: machine B starts empty
     buildkit_reset golang:1.7.3 alpine:latest bigbase:latest nginx:latest $(for s in 1 2 3 4; do echo "$REG/bench/cache-app-buildkit-$s:a $REG/bench/cache-app-buildkit-$s:b"; done)
   fi
 }
-timed() { local t0 t1; t0=$(now); build "$@"; t1=$(now); echo "$t1 - $t0" | bc; }
 change() { printf '\n// build %s\n' "$RANDOM$RANDOM" >> "$W/ctx-2/app.go"; echo "changed $RANDOM$RANDOM" > "$W/ctx-4/app.txt"; }
 
 declare -A T
@@ -79,14 +70,9 @@ for tool in hoist buildkit buildah; do
   done
 done
 
-row() {  # row LABEL SCENARIO
-  local h b k
-  h=$(echo "${T[hoist-$2]}" | median); b=$(echo "${T[buildah-$2]}" | median); k=$(echo "${T[buildkit-$2]}" | median)
-  printf '%-44s %8.3f s %8.3f s %8.3f s %8.1fx %8.1fx\n' "$1" "$h" "$b" "$k" "$(echo "$b / $h" | bc -l)" "$(echo "$k / $h" | bc -l)"
-}
 echo
 echo "Medians of $RUNS runs each, machine B empty every run, build + push to a loopback registry, $(nproc) cores"
-printf '%-44s %10s %10s %10s %9s %9s\n' scenario hoist buildah buildkit buildah/h buildkit/h
+row_header
 row "(1) builder pattern, nothing changed" 1
 row "(2) builder pattern, app.go changed" 2
 row "(3) no-RUN seed case, nothing changed" 3

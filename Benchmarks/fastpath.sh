@@ -15,17 +15,7 @@ source "$(dirname "$0")/lib.sh"
 echo "bench: base images into $REG" >&2
 "$HERE/Testdata/make-fixtures.sh" "$REG" "$W/fixtures" >&2
 "$HERE/Testdata/make-debian-image.sh" "$REG" debian:bookworm >&2
-# bigbase: busybox + one incompressible layer of BASE_MB MB, so pulling it or not shows in the time.
-L=$W/fixtures/layout
-mkdir -p "$W/big/opt"
-head -c "$((BASE_MB * 1024 * 1024))" /dev/urandom > "$W/big/opt/blob.bin"
-tar --owner=0 --group=0 --numeric-owner -C "$W/big" -cf "$W/big.tar" opt
-umoci new --image "$L:bigbase"
-umoci config --image "$L:bigbase" --no-history --os linux --architecture amd64 --config.cmd sh
-tar --owner=0 --group=0 --numeric-owner -C "$W/fixtures/rootfs-amd64" -cf "$W/rootfs.tar" .
-umoci raw add-layer --image "$L:bigbase" "$W/rootfs.tar"
-umoci raw add-layer --image "$L:bigbase" "$W/big.tar"
-skopeo copy -q --dest-tls-verify=false "oci:$L:bigbase" "docker://$REG/library/bigbase:latest"
+push_bigbase
 
 mkdir -p "$W/ctx-a"
 echo "benchmark app" > "$W/ctx-a/app.txt"
@@ -58,7 +48,6 @@ reset() {
   if [ "$1" = buildkit ]; then buildkit_reset bigbase:latest nginx:latest debian:bookworm; fi
 }
 change() { echo "changed $RANDOM$RANDOM" > "$W/ctx-$1/$([ "$1" = a ] && echo app.txt || echo data/changing.txt)"; }
-timed() { local t0 t1; t0=$(now); build "$@"; t1=$(now); echo "$t1 - $t0" | bc; }
 
 declare -A T
 for s in a b; do
@@ -73,14 +62,9 @@ for s in a b; do
   done
 done
 
-row() {  # row LABEL KEY
-  local h b k
-  h=$(echo "${T[hoist-$2]}" | median); b=$(echo "${T[buildah-$2]}" | median); k=$(echo "${T[buildkit-$2]}" | median)
-  printf '%-34s %8.3f s %8.3f s %8.3f s %8.1fx %8.1fx\n' "$1" "$h" "$b" "$k" "$(echo "$b / $h" | bc -l)" "$(echo "$k / $h" | bc -l)"
-}
 echo
 echo "Medians of $RUNS runs each, build + push to a loopback registry, $(nproc) cores"
-printf '%-34s %10s %10s %10s %9s %9s\n' scenario hoist buildah buildkit buildah/h buildkit/h
+row_header
 row "(a) COPY --from=nginx, cold" a-cold
 row "(a) COPY --from=nginx, warm" a-warm
 row "(b) 300 MB/12k files, cold" b-cold

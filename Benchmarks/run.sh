@@ -38,7 +38,6 @@ build() {
   esac
 }
 reset() { rm -rf "$W/state/$1"; [ "$1" = buildkit ] && buildkit_reset golang:1.7.3 alpine:latest; true; }
-timed() { local t0 t1; t0=$(now); build "$@"; t1=$(now); echo "$t1 - $t0" | bc; }
 
 declare -A T
 for tool in hoist buildah buildkit; do
@@ -49,15 +48,10 @@ for tool in hoist buildah buildkit; do
   for i in $(seq 1 "$RUNS"); do T[$tool-same]+="$(timed "$tool" "s$i") "; done
 done
 
-row() {
-  local h b k
-  h=$(echo "${T[hoist-$2]}" | median); b=$(echo "${T[buildah-$2]}" | median); k=$(echo "${T[buildkit-$2]}" | median)
-  printf '%-34s %8.3f s %8.3f s %8.3f s %8.1fx %8.1fx\n' "$1" "$h" "$b" "$k" "$(echo "$b / $h" | bc -l)" "$(echo "$k / $h" | bc -l)"
-}
 echo
 echo "RUN true, sandbox start to exit (median of 11, snapshot warm): $(echo "$sandbox * 1000" | bc -l | xargs printf '%.1f') ms"
 echo "Builder pattern (Testdata/builder), build + push, medians of $RUNS runs, $(nproc) cores"
-printf '%-34s %10s %10s %10s %9s %9s\n' scenario hoist buildah buildkit buildah/h buildkit/h
+row_header
 row "builder pattern, cold" cold
 row "builder pattern, warm (app.go changed)" warm
 row "builder pattern, nothing changed" same
