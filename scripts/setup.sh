@@ -7,7 +7,7 @@ need=()
 # docker.io: the docker-load test starts its own dockerd; git, xz-utils, bzip2, zstd and gettext-base
 # (envsubst): ADD of git repositories and the differential cases' archives; uidmap: rootless RUN as
 # any user; python3-yaml: the docs/ci.md recipe tests read its YAML.
-for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev libdeflate-dev libssl-dev pkg-config \
+for pkg in libcurl4-openssl-dev libarchive-dev libzstd-dev libdeflate-dev libisal-dev libssl-dev pkg-config \
            docker-registry skopeo umoci busybox-static jq curl tar python3 apache2-utils openssl \
            docker.io git xz-utils bzip2 zstd gettext-base uidmap python3-yaml; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")

@@ -15,6 +15,8 @@ public final class TarReader {
     public let path: String
     /// This archive's symlinks read so far (contained path → target), which later paths go through.
     private var symlinks: [String: String] = [:]
+    /// A gzip layer is inflated by igzip ahead of libarchive, on its own thread.
+    private let inflater: GzipInflater?
 
     public init(path: String) throws {
         _ = ArchiveLocale.ensured
@@ -23,20 +25,37 @@ public final class TarReader {
         archive = a
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
-        guard archive_read_open_filename(a, path, 256 << 10) == ARCHIVE_OK else {
+        inflater = GzipInflater.isGzip(path) ? try GzipInflater(path: path) : nil
+        let opened: Int32
+        if let inflater {
+            opened = archive_read_open(a, Unmanaged.passUnretained(inflater).toOpaque(), nil, { _, data, buffer in
+                let bytes = Unmanaged<GzipInflater>.fromOpaque(data!).takeUnretainedValue().next()
+                buffer?.pointee = bytes.baseAddress
+                return bytes.count
+            }, nil)
+        } else {
+            opened = archive_read_open_filename(a, path, 256 << 10)
+        }
+        guard opened == ARCHIVE_OK else {
             // Every stored property is set, so deinit runs after this throw and frees the archive.
-            throw LayerError.archive(operation: "open", path: path, message: String(cString: archive_error_string(a)))
+            throw LayerError.archive(operation: "open", path: path, message: failure ?? String(cString: archive_error_string(a)))
         }
     }
+
+    /// Why inflating stopped early, when it did: libarchive only sees the stream end.
+    private var failure: String? { inflater?.failure }
 
     deinit { archive_read_free(archive) }
 
     /// The next header, or nil at the end.
     public func next() throws -> TarHeader? {
         let rc = archive_read_next_header(archive, &entry)
-        if rc == ARCHIVE_EOF { return nil }
+        if rc == ARCHIVE_EOF {
+            if let failure { throw LayerError.archive(operation: "read header", path: path, message: failure) }
+            return nil
+        }
         guard rc >= ARCHIVE_WARN, let e = entry else {
-            throw LayerError.archive(operation: "read header", path: path, message: String(cString: archive_error_string(archive)))
+            throw LayerError.archive(operation: "read header", path: path, message: failure ?? String(cString: archive_error_string(archive)))
         }
         let raw = archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
         let path = ContainedPath.resolvingParents(TarHeader.normalize(raw), through: symlinks)
@@ -82,7 +101,7 @@ public final class TarReader {
     public func copyBody(into fd: Int32) throws {
         let rc = archive_read_data_into_fd(archive, fd)
         guard rc >= ARCHIVE_WARN else {
-            throw LayerError.archive(operation: "read body", path: path, message: String(cString: archive_error_string(archive)))
+            throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
         }
     }
 
@@ -93,7 +112,7 @@ public final class TarReader {
         defer { close(fd) }
         let rc = archive_read_data_into_fd(archive, fd)
         guard rc >= ARCHIVE_WARN else {
-            throw LayerError.archive(operation: "read body", path: path, message: String(cString: archive_error_string(archive)))
+            throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
         }
     }
 }

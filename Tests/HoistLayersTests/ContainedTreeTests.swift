@@ -35,4 +35,18 @@ struct ContainedTreeTests {
         let dir = try FileManager.default.attributesOfItem(atPath: work.path + "/root/usr/bin")
         #expect((dir[.modificationDate] as? Date)?.timeIntervalSince1970 == 1_000_000)
     }
+
+    @Test func aDirectoryReplacedByAFileIsNoLongerWrittenInto() throws {
+        let work = try TempDirectory("hoist-contained")
+        let body = try work.file("body", "x\n")
+        let tree = try ContainedTree(root: work.path + "/root")
+        try tree.write(header("a/b", .directory, mode: 0o755), body: nil)
+        try tree.write(header("a/b/old", .file), body: body)
+        try tree.write(header("a/b", .file), body: body)
+        // A path through what is now a file fails (the walked directory it replaced is forgotten).
+        #expect(throws: LayerError.self) { try tree.write(header("a/b/new", .file), body: body) }
+        try tree.write(header("a/c/new", .file), body: body)
+        #expect(FileManager.default.fileExists(atPath: work.path + "/root/a/c/new"))
+        #expect(try String(contentsOfFile: work.path + "/root/a/b", encoding: .utf8) == "x\n")
+    }
 }

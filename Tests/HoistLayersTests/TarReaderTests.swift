@@ -1,0 +1,52 @@
+import Foundation
+import HoistTestSupport
+import Testing
+@testable import HoistLayers
+
+/// Gzip layers as TarReader reads them (igzip on its own thread): every member, and the failures said plainly.
+struct TarReaderTests {
+    /// A tar of `count` small files made by tar(1), and its path.
+    func tarball(_ work: TempDirectory, count: Int) throws -> String {
+        for i in 0..<count { _ = try work.file("src/f\(i)", String(repeating: "\(i) ", count: 5000)) }
+        try Shell.check(["tar", "--owner=0", "--group=0", "-C", work.path + "/src", "-cf", work.path + "/layer.tar", "."])
+        return work.path + "/layer.tar"
+    }
+
+    func names(_ path: String) throws -> [String] {
+        let reader = try TarReader(path: path)
+        var names: [String] = []
+        while let header = try reader.next() { if case .file = header.kind { names.append(header.path) } }
+        return names.sorted()
+    }
+
+    @Test func everyMemberOfAConcatenatedGzipIsRead() throws {
+        let work = try TempDirectory("hoist-tar")
+        let tar = try tarball(work, count: 300)
+        let size = try FileManager.default.attributesOfItem(atPath: tar)[.size] as! Int
+        // Two gzip members, split mid-file, as pigz and `cat a.gz b.gz` make them; zeros after the last.
+        try Shell.check(["sh", "-c", "head -c \(size / 2) \(tar) | gzip -1 > \(tar).gz && tail -c +\(size / 2 + 1) \(tar) | gzip -9 >> \(tar).gz"
+            + " && head -c 1024 /dev/zero >> \(tar).gz"])
+        let expected = (0..<300).map { "f\($0)" }.sorted()
+        #expect(try names(tar + ".gz") == expected)
+        #expect(try names(tar) == expected, "the plain tar reads the same")
+    }
+
+    @Test func aTruncatedOrCorruptGzipLayerIsAnErrorThatSaysSo() throws {
+        let work = try TempDirectory("hoist-tar")
+        let tar = try tarball(work, count: 50)
+        try Shell.check(["gzip", "-k", tar])
+        let whole = Array(try Data(contentsOf: URL(fileURLWithPath: tar + ".gz")))
+        try Data(whole.prefix(whole.count / 2)).write(to: URL(fileURLWithPath: work.path + "/cut.tar.gz"))
+        var corrupt = whole
+        corrupt[corrupt.count - 6] ^= 0xff  // the CRC-32 in the trailer
+        try Data(corrupt).write(to: URL(fileURLWithPath: work.path + "/crc.tar.gz"))
+        for (file, words) in [("cut.tar.gz", "ends early"), ("crc.tar.gz", "CRC-32")] {
+            do {
+                _ = try names(work.path + "/" + file)
+                Issue.record("\(file) was read without an error")
+            } catch {
+                #expect("\(error)".contains(words), "\(file): \(error)")
+            }
+        }
+    }
+}
