@@ -36,7 +36,7 @@ extension Builder {
         if !fetches.isEmpty { await sources.indexCache.offer(fetches, warn: warn) }
     }
 
-    /// Writes every `--cache-to`. A failure fails the build unless that export says `ignore-error=true`.
+    /// Writes every `--cache-to`. A failure throws `CacheError.exportFailed` unless that export says `ignore-error=true`.
     func exportCache(_ cache: BuildCache, images: [AssembledImage], sources: [ImageSources]) async throws {
         guard !options.cacheTo.isEmpty else { return }
         let steps = await cache.produced
@@ -53,18 +53,8 @@ extension Builder {
             } catch where spec.ignoreError {
                 warn("cache export to \(spec.location) failed (ignore-error=true): \(error)")
             } catch {
-                throw CacheExportError(location: "\(spec.location)", error: error)
+                throw CacheError.exportFailed("\(spec.location)", error)
             }
         }
-    }
-}
-
-/// A `--cache-to` that failed without `ignore-error=true`: the image itself is already written.
-struct CacheExportError: Error, CustomStringConvertible {
-    var location: String
-    var error: Error
-
-    var description: String {
-        "exporting the build cache to \(location) failed (the image's own outputs are written; add ignore-error=true to --cache-to to only warn): \(error)"
     }
 }
