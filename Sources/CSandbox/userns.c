@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,10 @@ static int run_map_tool(const char *tool, pid_t pid, unsigned id, unsigned long 
         execlp(tool, tool, p, "0", i, "1", "1", s, c, (char *)NULL);
         _exit(127);
     }
-    int status;
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+    int status = 0;
+    pid_t waited;
+    while ((waited = waitpid(child, &status, 0)) < 0 && errno == EINTR) {}
+    return waited == child && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
 /* Maps the caller's own ids to root, as an unprivileged process may do alone. */
@@ -104,7 +106,9 @@ __attribute__((constructor)) static void hoist_enter_user_namespace(void) {
     if (have && pipe2(go, O_CLOEXEC) == 0 && pipe2(done, O_CLOEXEC) == 0) {
         pid_t self = getpid();
         helper = fork();
-        if (helper == 0) {
+        if (helper < 0) {
+            close(go[0]); close(go[1]); close(done[0]); close(done[1]);
+        } else if (helper == 0) {
             close(go[1]);
             close(done[0]);
             char byte;
@@ -117,8 +121,9 @@ __attribute__((constructor)) static void hoist_enter_user_namespace(void) {
             if (write(done[1], &result, 1) != 1) _exit(1);
             _exit(0);
         }
-        close(go[0]);
-        close(done[1]);
+        if (helper > 0) { close(go[0]); close(done[1]); }
+    } else if (go[0] >= 0) {
+        close(go[0]); close(go[1]);
     }
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
         state = -errno;
@@ -128,7 +133,10 @@ __attribute__((constructor)) static void hoist_enter_user_namespace(void) {
     int uid_done = 0, gid_done = 0;
     if (helper > 0) {
         char result = 'n';
+        /* A helper that died must not take hoist with it through SIGPIPE. */
+        void (*previous)(int) = signal(SIGPIPE, SIG_IGN);
         if (write(go[1], "m", 1) != 1 || read(done[0], &result, 1) != 1) result = 'n';
+        signal(SIGPIPE, previous);
         close(go[1]);
         close(done[0]);
         waitpid(helper, NULL, 0);

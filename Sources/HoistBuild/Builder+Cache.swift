@@ -47,6 +47,11 @@ extension Builder {
         }
         let finalLayers = Set(images.flatMap { $0.layers.map(\.descriptor.digest) })
         for spec in options.cacheTo {
+            if let asked = spec.compression, asked.mediaType != options.compression.mediaType {
+                // A step's key includes how its layer is written, so the cache keeps the build's own layers.
+                warn("--cache-to \(spec.location): compression=\(asked.mediaType.rawValue.split(separator: "+").last ?? "") is ignored: "
+                    + "a cache holds the build's own layers (give --compression to build them so)")
+            }
             do {
                 try await CacheExporter(registry: registry, log: log).export(steps, finalLayers: finalLayers, indexes: indexes,
                                                                                 created: await cache.created, to: spec)

@@ -12,6 +12,11 @@ extension StageExecutor {
     func cachedLayer(_ key: CacheKey, step: Step, what: String) async -> LayerRef? {
         switch await cache.lookup(key, step: step.id) {
         case let .hit(layer, from):
+            // The key includes the compression, so only a cache written otherwise (by hand) gets here.
+            guard ImageAssembler.ociMediaType(for: layer.descriptor.mediaType) == compression.mediaType else {
+                log("  line \(step.line): \(what) not cached: the cached layer from \(from) is \(layer.descriptor.mediaType), not \(compression.mediaType)")
+                return nil
+            }
             if hitsNeedBytes || step.runFollows {
                 do {
                     try await layer.localize(using: sources.registry)

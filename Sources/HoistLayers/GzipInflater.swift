@@ -6,8 +6,9 @@ import Foundation
 /// the next ones are inflated, so inflating and writing overlap on two cores. Member after member
 /// (pigz and concatenated gzip files), every member's CRC-32 and length checked by igzip; bytes
 /// after the last member that do not start another one end the stream, as gzip(1) ignores them.
-final class GzipInflater: @unchecked Sendable {
-    static let bufferSize = 1 << 20
+public final class GzipInflater: @unchecked Sendable {
+    /// Bytes per buffer handed to the reader (1 MiB).
+    public static let bufferSize = 1 << 20
 
     /// What the inflating thread and the reader share; the thread holds only this, so a reader
     /// that stops early frees the inflater, which stops the thread.
@@ -47,14 +48,15 @@ final class GzipInflater: @unchecked Sendable {
         return (try? handle.read(upToCount: 2)) == Data([0x1f, 0x8b])
     }
 
-    /// Starts inflating `path`. Throws `LayerError.io` when it cannot be opened.
-    init(path: String) throws {
+    /// Starts inflating `path`, reading it `readSize` bytes at a time (small only in tests, to put
+    /// member boundaries at every offset of a read). Throws `LayerError.io` when it cannot be opened.
+    init(path: String, readSize: Int = GzipInflater.bufferSize) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LayerError.io(path: path, message: String(cString: strerror(errno))) }
         let queue = self.queue
         let thread = Thread {
             defer { close(fd) }
-            GzipInflater.produce(fd, into: queue)
+            GzipInflater.produce(fd, readSize: min(max(readSize, 1), GzipInflater.bufferSize), into: queue)
         }
         thread.name = "hoist-inflate"
         thread.start()
@@ -85,9 +87,10 @@ final class GzipInflater: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: buffer, count: count)
     }
 
-    private static func produce(_ fd: Int32, into queue: Queue) {
+    private static func produce(_ fd: Int32, readSize: Int, into queue: Queue) {
         let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
-        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize)
+        // One byte more than a read: a byte left over from the last read goes in front of the next.
+        let input = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize + 1)
         defer { state.deallocate(); input.deallocate() }
         isal_inflate_init(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
@@ -103,17 +106,21 @@ final class GzipInflater: @unchecked Sendable {
             state.pointee.next_out = out.assumingMemoryBound(to: UInt8.self)
             state.pointee.avail_out = UInt32(bufferSize)
             while state.pointee.avail_out > 0 {
-                if state.pointee.avail_in == 0 && !atEnd {
-                    let n = read(fd, input, bufferSize)
+                let finishedMember = state.pointee.block_state == ISAL_BLOCK_FINISH
+                // Read on when the input is used up, or when a member ended with fewer bytes left
+                // than the next one's magic: those stay, moved to the front, and the read follows them.
+                if !atEnd && (state.pointee.avail_in == 0 || (finishedMember && state.pointee.avail_in < 2)) {
+                    let kept = Int(state.pointee.avail_in)
+                    if kept > 0 { input.update(from: state.pointee.next_in, count: kept) }
+                    let n = read(fd, input + kept, readSize)
                     if n < 0 { problem = "reading the layer: \(String(cString: strerror(errno)))"; break }
-                    if n == 0 { atEnd = true } else {
-                        state.pointee.next_in = input
-                        state.pointee.avail_in = UInt32(n)
-                    }
+                    if n == 0 { atEnd = true }
+                    state.pointee.next_in = input
+                    state.pointee.avail_in = UInt32(kept + max(n, 0))
+                    if n > 0 { continue }
                 }
-                if state.pointee.block_state == ISAL_BLOCK_FINISH {
+                if finishedMember {
                     // One member ended: another follows only if its magic does.
-                    if state.pointee.avail_in == 0 && !atEnd { continue }
                     guard state.pointee.avail_in >= 2, state.pointee.next_in[0] == 0x1f, state.pointee.next_in[1] == 0x8b else {
                         streamDone = true
                         break

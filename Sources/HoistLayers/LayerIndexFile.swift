@@ -51,13 +51,15 @@ enum LayerIndexFile {
                 return Int64(littleEndian: value)
             }
             func string() -> String? {
-                guard let length = int(), length >= 0, at + Int(length) <= raw.count else { return nil }
+                // Compared against what is left, so a hostile length cannot overflow `at + length`.
+                guard let length = int(), length >= 0, length <= Int64(raw.count - at) else { return nil }
                 let text = String(decoding: raw[at..<(at + Int(length))], as: UTF8.self)
                 at += Int(length)
                 return text
             }
             var index = LayerIndex()
-            guard let count = int(), count >= 0 else { return nil }
+            // Every entry takes more than 8 bytes: a count beyond that is a lie, not a capacity to reserve.
+            guard let count = int(), count >= 0, count <= Int64(raw.count / 8) else { return nil }
             index.entries.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let path = string(), at < raw.count else { return nil }
@@ -78,7 +80,7 @@ enum LayerIndexFile {
             }
             var sets: [Set<String>] = []
             for _ in 0..<3 {
-                guard let count = int(), count >= 0 else { return nil }
+                guard let count = int(), count >= 0, count <= Int64(raw.count / 8) else { return nil }
                 var set = Set<String>(minimumCapacity: Int(count))
                 for _ in 0..<count {
                     guard let path = string() else { return nil }

@@ -18,14 +18,15 @@ public final class TarReader {
     /// A gzip layer is inflated by igzip ahead of libarchive, on its own thread.
     private let inflater: GzipInflater?
 
-    public init(path: String) throws {
+    /// Opens `path`; `inflateReadSize` is how much of a gzip layer is read at a time (see `GzipInflater`).
+    public init(path: String, inflateReadSize: Int = GzipInflater.bufferSize) throws {
         _ = ArchiveLocale.ensured
         self.path = path
         guard let a = archive_read_new() else { throw LayerError.archive(operation: "archive_read_new", path: path, message: "out of memory") }
         archive = a
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
-        inflater = GzipInflater.isGzip(path) ? try GzipInflater(path: path) : nil
+        inflater = GzipInflater.isGzip(path) ? try GzipInflater(path: path, readSize: inflateReadSize) : nil
         let opened: Int32
         if let inflater {
             opened = archive_read_open(a, Unmanaged.passUnretained(inflater).toOpaque(), nil, { _, data, buffer in

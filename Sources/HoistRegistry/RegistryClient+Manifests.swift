@@ -64,11 +64,25 @@ extension RegistryClient {
     /// Resolves `reference` to the image for `platform`: manifest and config only, trying each
     /// endpoint registries.conf gives (mirrors first) until one has it.
     public func resolve(_ reference: Reference, shortName: Bool, platform: Platform) async throws -> ResolvedImage {
+        try await firstEndpoint(for: reference, shortName: shortName) { try await resolve(reference, at: $0, platform: platform) }
+    }
+
+    /// The manifest or index `reference` names as its registry sent it, and the endpoint that had
+    /// it: each endpoint registries.conf gives is tried in order (mirrors first).
+    public func manifest(for reference: Reference) async throws -> (FetchedManifest, Endpoint) {
+        try await firstEndpoint(for: reference, shortName: false) { endpoint in
+            (try await manifest(endpoint, reference: reference.withDefaultTag.manifestReference), endpoint)
+        }
+    }
+
+    /// `fetch` from each endpoint of `reference` in turn until one has it; another endpoint is
+    /// tried only after a 404 or an unreachable one, and the last such error is thrown.
+    private func firstEndpoint<T>(for reference: Reference, shortName: Bool, _ fetch: (Endpoint) async throws -> T) async throws -> T {
         let endpoints = try resolver.pullEndpoints(for: reference, shortName: shortName)
         var lastError: Error = RegistryError.notFound(endpoint: endpoints[0], reference: reference.manifestReference)
         for endpoint in endpoints {
             do {
-                return try await resolve(reference, at: endpoint, platform: platform)
+                return try await fetch(endpoint)
             } catch let error as RegistryError {
                 switch error {
                 case .notFound, .unreachable: lastError = error

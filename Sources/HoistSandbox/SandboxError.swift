@@ -36,15 +36,15 @@ public enum SandboxError: Error, CustomStringConvertible {
 extension SandboxError {
     /// What the caller's subordinate ranges give, and how to get them.
     static func subordinateIDAdvice(uid: UInt32, gid: UInt32) -> String {
-        let uid = hoist_userns_state() == 1 ? hoist_userns_caller() : geteuid()
-        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? "\(uid)"
+        let caller = hoist_userns_state() == 1 ? hoist_userns_caller() : geteuid()
+        let name = getpwuid(caller).map { String(cString: $0.pointee.pw_name) } ?? "\(caller)"
         switch hoist_userns_subids() {
         case HOIST_SUBIDS_MAPPED:
             return "and ids 1 and up are your subordinate ranges (/etc/subuid, /etc/subgid), which do not reach uid \(uid) or gid \(gid); "
                 + "give \(name) larger ranges, or run hoist as root"
         case HOIST_SUBIDS_FAILED:
-            return "and newuidmap/newgidmap could not map your ranges in /etc/subuid and /etc/subgid; install Debian's uidmap "
-                + "(apt-get install uidmap), or run hoist as root"
+            return "and your ranges in /etc/subuid and /etc/subgid could not be mapped (newuidmap/newgidmap missing or refusing: "
+                + "apt-get install uidmap, and check the ranges are \(name)'s), or run hoist as root"
         default:
             return "and no other id exists: no subordinate ids are configured for \(name) in /etc/subuid and /etc/subgid; as root run "
                 + "`usermod --add-subuids 100000-165535 --add-subgids 100000-165535 \(name)` and `apt-get install uidmap`, or run hoist as root"

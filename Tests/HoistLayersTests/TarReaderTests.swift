@@ -12,8 +12,8 @@ struct TarReaderTests {
         return work.path + "/layer.tar"
     }
 
-    func names(_ path: String) throws -> [String] {
-        let reader = try TarReader(path: path)
+    func names(_ path: String, readSize: Int = GzipInflater.bufferSize) throws -> [String] {
+        let reader = try TarReader(path: path, inflateReadSize: readSize)
         var names: [String] = []
         while let header = try reader.next() { if case .file = header.kind { names.append(header.path) } }
         return names.sorted()
@@ -29,6 +29,25 @@ struct TarReaderTests {
         let expected = (0..<300).map { "f\($0)" }.sorted()
         #expect(try names(tar + ".gz") == expected)
         #expect(try names(tar) == expected, "the plain tar reads the same")
+    }
+
+    @Test func aMemberBoundaryAtAnyOffsetOfARead() throws {
+        // Hoist's own layers (ParallelGzip) are a member per MiB; a read may end anywhere in one,
+        // even one byte short of the next member's magic.
+        let work = try TempDirectory("hoist-tar")
+        let tar = try tarball(work, count: 40)
+        let size = try FileManager.default.attributesOfItem(atPath: tar)[.size] as! Int
+        let parts = 6
+        var script = ": > \(tar).gz"
+        for part in 0..<parts {
+            let start = part * size / parts, end = (part + 1) * size / parts
+            script += " && tail -c +\(start + 1) \(tar) | head -c \(end - start) | gzip -\(part % 9 + 1) >> \(tar).gz"
+        }
+        try Shell.check(["sh", "-c", script])
+        let expected = (0..<40).map { "f\($0)" }.sorted()
+        for readSize in [1, 2, 3, 7, 61, 4096] {
+            #expect(try names(tar + ".gz", readSize: readSize) == expected, "reads of \(readSize) bytes")
+        }
     }
 
     @Test func aTruncatedOrCorruptGzipLayerIsAnErrorThatSaysSo() throws {

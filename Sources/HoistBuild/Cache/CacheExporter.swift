@@ -17,14 +17,7 @@ struct CacheExporter {
     /// layout's or store's error.
     func export(_ steps: [(record: CacheRecord, layer: LayerRef)], finalLayers: Set<Digest>,
                 indexes: [(layer: Digest, bytes: [UInt8])], created: [String: String], to spec: CacheSpec) async throws {
-        var kept = spec.mode == .max ? steps : steps.filter { finalLayers.contains($0.layer.descriptor.digest) }
-        if let compression = spec.compression {
-            let converted = try await LayerRecompressor(registry: registry, log: log).convert(kept.map(\.layer), to: compression)
-            for i in kept.indices {
-                kept[i].layer = converted[i]
-                kept[i].record.layer = converted[i].descriptor
-            }
-        }
+        let kept = spec.mode == .max ? steps : steps.filter { finalLayers.contains($0.layer.descriptor.digest) }
         var config = CacheConfig(layers: [], records: [], hoist: CacheConfig.Extension(version: 1, steps: [], indexes: [], created: created.isEmpty ? nil : created))
         var blobs: [LayerRef] = []
         var layerIndex: [Digest: Int] = [:]

@@ -17,8 +17,8 @@ struct CacheImporter {
         let blob: (Descriptor) -> LayerRef
         switch location {
         case let .registry(reference):
-            let endpoint = try registry.resolver.pullEndpoints(for: reference, shortName: false)[0]
-            top = try await registry.manifest(endpoint, reference: reference.withDefaultTag.manifestReference).bytes
+            let (fetched, endpoint) = try await registry.manifest(for: reference)
+            top = fetched.bytes
             blob = { LayerRef(descriptor: $0, diffID: $0.digest, source: .remote(endpoint)) }
         case let .local(directory, tag):
             let layout = OCILayout(path: directory)

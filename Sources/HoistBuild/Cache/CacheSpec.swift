@@ -22,7 +22,8 @@ public struct CacheSpec: Sendable, Equatable {
 
     public var location: CacheLocation
     public var mode: Mode = .min
-    /// `compression=`: the cache's layers in another compression than the build's.
+    /// `compression=`: accepted as buildx spells it; a cache holds the build's own layers (a
+    /// step's key includes their compression), so another one only warns.
     public var compression: LayerCompression?
     /// `image-manifest=false`: BuildKit's older envelope, an index instead of an image manifest.
     public var imageManifest = true

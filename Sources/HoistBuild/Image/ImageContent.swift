@@ -20,8 +20,7 @@ struct ImageContent: Sendable {
     static func read(_ location: ImageLocation, registry: RegistryClient, platform: Platform, all: Bool, scratch: String) async throws -> ImageContent {
         switch location {
         case let .registry(reference):
-            let endpoint = try registry.resolver.pullEndpoints(for: reference, shortName: false)[0]
-            let top = try await registry.manifest(endpoint, reference: reference.withDefaultTag.manifestReference)
+            let (top, endpoint) = try await registry.manifest(for: reference)
             return try await assemble(top, all: all, platform: platform, describe: "\(location)") { descriptor in
                 try await registry.manifest(endpoint, reference: descriptor.digest.description)
             } blob: { descriptor in

@@ -16,9 +16,9 @@ public struct IndexComposer {
     }
 
     /// The index over `sources` (and, with `append`, what the first target holds now), with
-    /// `annotations` on it, pushed to every target; `dryRun` only returns it. A platform given
-    /// twice keeps the first source's manifest, as buildx does. Returns the index's digest and
-    /// bytes. Throws `TransferError` for a source without a platform, or the registry's error.
+    /// `annotations` on it, pushed to every target; `dryRun` only returns it. Returns the index's digest and
+    /// bytes. The same manifest twice is one entry. Throws `TransferError` when there is no
+    /// manifest at all, or the registry's error.
     public func create(sources: [Reference], targets: [Reference], append: Bool, annotations: [String: String],
                        dryRun: Bool) async throws -> (digest: Digest, bytes: [UInt8]) {
         var entries: [Descriptor] = []
@@ -36,26 +36,29 @@ public struct IndexComposer {
             } catch RegistryError.notFound where append && n == 0 {
                 continue
             }
-            let manifests = content.children.isEmpty ? [content.root] : content.children
-            var platforms: [Digest: Platform] = [:]
+            // An index's entries are kept as they are (platform, annotations, attestation
+            // manifests); a single manifest gets the platform its config names.
+            var described: [Digest: Descriptor] = [:]
             if content.root.mediaType.isIndex {
-                for entry in try CanonicalJSON.decode(Index.self, from: content.root.bytes).manifests { platforms[entry.digest] = entry.platform }
+                for entry in try CanonicalJSON.decode(Index.self, from: content.root.bytes).manifests { described[entry.digest] = entry }
             }
-            for manifest in manifests {
-                let platform: Platform
-                if let known = platforms[manifest.digest] {
-                    platform = known
+            for manifest in content.children.isEmpty ? [content.root] : content.children {
+                // As buildx: the same manifest twice is one entry; two for one platform are both kept.
+                guard !entries.contains(where: { $0.digest == manifest.digest }) else { continue }
+                var entry: Descriptor
+                if let known = described[manifest.digest] {
+                    entry = known
                 } else {
                     let parsed = try CanonicalJSON.decode(Manifest.self, from: manifest.bytes)
                     guard let config = content.blobs.first(where: { $0.descriptor.digest == parsed.config.digest }) else { continue }
                     let path = try await config.localPath(using: registry)
-                    platform = try CanonicalJSON.decode(ImageConfig.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).platform
+                    let platform = try CanonicalJSON.decode(ImageConfig.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).platform
+                    entry = Descriptor(mediaType: manifest.mediaType, digest: manifest.digest, size: Int64(manifest.bytes.count), platform: platform.normalized)
                 }
-                guard !entries.contains(where: { $0.digest == manifest.digest || $0.platform == platform.normalized }) else {
-                    log("\(source): \(platform) is already in the index; keeping the first")
-                    continue
+                if entries.contains(where: { $0.platform != nil && $0.platform == entry.platform }) {
+                    log("\(source): a second manifest for \(entry.platform!) goes into the index (as buildx keeps both)")
                 }
-                entries.append(Descriptor(mediaType: manifest.mediaType, digest: manifest.digest, size: Int64(manifest.bytes.count), platform: platform.normalized))
+                entries.append(entry)
                 children.append(manifest)
             }
             for blob in content.blobs where seenBlobs.insert(blob.descriptor.digest).inserted { blobs.append(blob) }
