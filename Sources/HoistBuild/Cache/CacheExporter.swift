@@ -13,32 +13,36 @@ struct CacheExporter {
     let log: @Sendable (String) -> Void
 
     /// Exports `steps` (mode=min: only those whose layer is in `finalLayers`), `indexes`
-    /// (`LayerIndexFile` bytes by layer digest) and the images' `created` times to `spec`'s location. Throws the registry's,
-    /// layout's or store's error.
+    /// (`LayerIndexFile` bytes by layer digest) and the images' `created` times to `spec`'s
+    /// location. Throws the registry's, layout's or store's error.
     func export(_ steps: [(record: CacheRecord, layer: LayerRef)], finalLayers: Set<Digest>,
                 indexes: [(layer: Digest, bytes: [UInt8])], created: [String: String], to spec: CacheSpec) async throws {
         let kept = spec.mode == .max ? steps : steps.filter { finalLayers.contains($0.layer.descriptor.digest) }
-        var config = CacheConfig(layers: [], records: [], hoist: CacheConfig.Extension(version: 1, steps: [], indexes: [], created: created.isEmpty ? nil : created))
+        var layers: [CacheConfig.Layer] = []
+        var records: [CacheConfig.Record] = []
+        var extension_ = CacheConfig.Extension(version: 1, steps: [], indexes: [], created: created.isEmpty ? nil : created)
         var blobs: [LayerRef] = []
         var layerIndex: [Digest: Int] = [:]
         for (record, layer) in kept {
             let digest = layer.descriptor.digest
-            if layerIndex[digest] == nil {
-                layerIndex[digest] = config.layers!.count
-                config.layers!.append(CacheConfig.Layer(blob: digest.description, parent: -1, annotations: CacheConfig.Annotations(
+            let index = layerIndex[digest] ?? layers.count
+            if index == layers.count {
+                layerIndex[digest] = index
+                layers.append(CacheConfig.Layer(blob: digest.description, parent: -1, annotations: CacheConfig.Annotations(
                     mediaType: layer.descriptor.mediaType.rawValue, diffID: layer.diffID.description, size: layer.descriptor.size)))
                 blobs.append(layer)
             }
-            config.hoist!.steps.append(CacheConfig.Extension.Step(record: config.records!.count, step: record.step, inputs: record.inputs))
-            config.records!.append(CacheConfig.Record(layers: [CacheConfig.Record.Result(layer: layerIndex[digest]!)], digest: "sha256:" + record.key))
+            extension_.steps.append(CacheConfig.Extension.Step(record: records.count, step: record.step, inputs: record.inputs))
+            records.append(CacheConfig.Record(layers: [CacheConfig.Record.Result(layer: index)], digest: "sha256:" + record.key))
         }
         let store = registry.store
         for (layer, bytes) in indexes {
             let digest = try store.ingest(bytes, source: "index of \(layer)")
-            config.hoist!.indexes.append(CacheConfig.Extension.IndexBlob(layer: layer.description, blob: digest.description))
+            extension_.indexes.append(CacheConfig.Extension.IndexBlob(layer: layer.description, blob: digest.description))
             blobs.append(LayerRef(descriptor: Descriptor(mediaType: CacheConfig.indexMediaType, digest: digest, size: Int64(bytes.count)),
                                   diffID: digest, source: .store))
         }
+        let config = CacheConfig(layers: layers, records: records, hoist: extension_)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let configBytes = Array(try encoder.encode(config))

@@ -10,9 +10,11 @@ struct CacheImporter {
     let registry: RegistryClient
 
     /// The records Hoist wrote into the cache at `location`, the layer indexes it carries (by
-    /// layer digest) and the images' first `created` times (`FirstBuildTime`). A cache BuildKit wrote gives none. Throws the registry's or layout's error,
-    /// or `CacheError` for what is not a Hoist-readable cache.
-    func read(_ location: CacheLocation) async throws -> (records: [BuildCache.Imported], indexes: [Digest: LayerRef], created: [String: String]) {
+    /// layer digest) and the images' first `created` times (`FirstBuildTime`). A cache BuildKit
+    /// wrote gives none. Throws the registry's or layout's error, or `CacheError` for what is not
+    /// a Hoist-readable cache.
+    func read(_ location: CacheLocation) async throws
+        -> (records: [BuildCache.Imported], indexes: [Digest: LayerRef], created: [String: String]) {
         let top: [UInt8]
         let blob: (Descriptor) -> LayerRef
         switch location {
