@@ -122,4 +122,18 @@ import Testing
         #expect(result.stderr.contains("MaintainerDeprecated"))
         #expect(result.stderr.contains("warning: one or more build-args [TYPO] were not consumed"))
     }
+
+    @Test func imageOutputPushesByDigestOnlyAndNeedsPush() throws {
+        let h = try CLIHarness(dockerfile: "FROM scratch\nCOPY f /f\n", files: ["f": "x\n"])
+        let repo = "\(h.fixtures.registry.host)/bydigest/app\(UInt32.random(in: 0...UInt32.max))"
+        let result = try h.hoist(["assemble", "-q", "-o", "type=image,name=\(repo),push=true,push-by-digest=true", "."])
+        try #require(result.status == 0, "\(result.stderr)")
+        let digest = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let raw = try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(repo)@\(digest)"])
+        #expect(raw.contains("\"layers\""), "the manifest is there by digest")
+        let tags = try Shell.run(["skopeo", "list-tags", "--tls-verify=false", "docker://\(repo)"])
+        #expect(!tags.stdout.contains("latest"), "and under no tag: \(tags.stdout) \(tags.stderr)")
+        expectOneLineError(try h.hoist(["assemble", "-o", "type=image,name=\(repo)", "."]), ["type=image needs push=true"])
+    }
 }
+
