@@ -55,6 +55,13 @@ public struct BuildOptions: Sendable {
     public var indexAnnotations: [String: String] = [:]
     public var root: URL
 
+    /// `--push` or `-o type=registry`: the image goes to each -t.
+    public var wantsPush: Bool { push || outputs.contains(.registry) }
+
+    /// Whether an output needs every layer's bytes here: anything but a push alone (an archive,
+    /// a root filesystem, or the local store when no output is given).
+    public var outputsNeedBytes: Bool { !(wantsPush && outputs.allSatisfy { $0 == .registry }) }
+
     public init(contextDirectory: String, root: URL) {
         self.contextDirectory = contextDirectory
         self.root = root
@@ -82,26 +89,16 @@ public enum OutputSpec: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// The key=value fields of an `--output` text (`type=registry,compression=zstd`).
-    public static func settings(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for part in text.split(separator: ",") {
-            let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2 { fields[kv[0]] = kv[1] }
-        }
-        return fields
-    }
-
     public init(parsing text: String) throws {
         if let bad = text.split(separator: ",").first(where: { !$0.dropFirst().contains("=") }) {
             throw BuildError.badOutput(text, "\"\(bad)\" is not key=value")
         }
-        let fields = OutputSpec.settings(text)
+        let fields = BuildxAttributes.fields(text)
         switch fields["type"] {
         case "registry"?: self = .registry
         case "image"?:
             // buildx's image output: pushed with push=true; without a daemon there is nowhere else for it to go.
-            guard ["true", "1"].contains(fields["push"]?.lowercased() ?? "") else {
+            guard fields["push"].flatMap(BuildxAttributes.bool) == true else {
                 throw BuildError.badOutput(text, "type=image needs push=true (Hoist has no daemon to load it into; without -o the image is kept in Hoist's local store)")
             }
             self = .registry

@@ -28,10 +28,7 @@ extension Builder {
         let registry = self.registry
         var fetches: [Digest: @Sendable () async throws -> [UInt8]] = [:]
         for (layer, blob) in await cache.importedIndexes {
-            fetches[layer] = {
-                try await blob.localize(using: registry)
-                return try registry.store.read(blob.descriptor.digest)
-            }
+            fetches[layer] = { try await blob.bytes(using: registry) }
         }
         if !fetches.isEmpty { await sources.indexCache.offer(fetches, warn: warn) }
     }

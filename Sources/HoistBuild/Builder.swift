@@ -59,7 +59,7 @@ public struct Builder {
         }
         let dockerfile = try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : dockerfilePath)
         for warning in dockerfile.warnings { warn("\(warning)") }
-        let wantsPush = options.push || options.outputs.contains(.registry)
+        let wantsPush = options.wantsPush
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
         let keepLocally = !wantsPush && options.outputs.isEmpty
         let platforms = options.platforms.isEmpty ? [options.platform] : options.platforms
@@ -149,7 +149,7 @@ public struct Builder {
                                          compression: options.compression, snapshotter: snapshotter,
                                          cache: cache, log: log)
             // Only a push can leave cached layers where they are.
-            executor.hitsNeedBytes = !((options.push || options.outputs.contains(.registry)) && options.outputs.allSatisfy { $0 == .registry })
+            executor.hitsNeedBytes = options.outputsNeedBytes
             executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
             executor.secrets = options.secrets
             executor.sshAgent = options.sshAgent

@@ -149,7 +149,7 @@ struct Assemble: AsyncParsableCommand {
         if let compression { options.compression = try LayerCompression(parsing: compression) }
         // buildx's image output options, from any --output: compression=, force-compression=, oci-mediatypes=.
         for text in output {
-            let settings = OutputSpec.settings(text)
+            let settings = BuildxAttributes.fields(text)
             if let value = settings["compression"] {
                 let level = settings["compression-level"].map { ":" + $0 } ?? ""
                 options.compression = try LayerCompression(parsing: value + level)
@@ -236,10 +236,7 @@ struct Assemble: AsyncParsableCommand {
     }
 
     private static func bool(_ text: String, _ key: String) throws -> Bool {
-        switch text.lowercased() {
-        case "true", "1": return true
-        case "false", "0": return false
-        default: throw ValidationError("--output …,\(key)=\(text): expected true or false")
-        }
+        guard let value = BuildxAttributes.bool(text) else { throw ValidationError("--output …,\(key)=\(text): expected true or false") }
+        return value
     }
 }

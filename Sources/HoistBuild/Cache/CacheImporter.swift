@@ -32,9 +32,7 @@ struct CacheImporter {
         let configRef = blob(configDescriptor)
         let config: CacheConfig
         do {
-            try await configRef.localize(using: registry)
-            let bytes = try registry.store.read(configDescriptor.digest)
-            config = try JSONDecoder().decode(CacheConfig.self, from: Data(bytes))
+            config = try JSONDecoder().decode(CacheConfig.self, from: Data(try await configRef.bytes(using: registry)))
         } catch let error as DecodingError {
             throw CacheError.malformed(name, "its config does not parse (\(error))")
         }

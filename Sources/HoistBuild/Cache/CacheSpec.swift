@@ -35,14 +35,12 @@ public struct CacheSpec: Sendable, Equatable {
     public init(parsing text: String, exporting: Bool) throws {
         let flag = exporting ? "--cache-to" : "--cache-from"
         func bad(_ why: String) -> BuildError { .badCache(flag: flag, text: text, why) }
-        var fields: [String: String] = [:]
         // buildx takes a bare reference as type=registry,ref=REF.
-        let parts = text.contains("=") ? text.split(separator: ",") : ["type=registry", "ref=\(text)"]
-        for part in parts {
-            let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2 else { throw bad("\"\(part)\" is not key=value") }
-            fields[kv[0]] = kv[1]
+        let attributes = text.contains("=") ? text : "type=registry,ref=\(text)"
+        if let part = attributes.split(separator: ",").first(where: { $0.split(separator: "=", maxSplits: 1).count != 2 }) {
+            throw bad("\"\(part)\" is not key=value")
         }
+        let fields = BuildxAttributes.fields(attributes)
         switch fields["type"] ?? "registry" {
         case "registry":
             guard let ref = fields["ref"], !ref.isEmpty else { throw bad("type=registry needs ref=REGISTRY/REPOSITORY[:TAG]") }
@@ -67,11 +65,8 @@ public struct CacheSpec: Sendable, Equatable {
         }
         func bool(_ key: String) throws -> Bool? {
             guard let value = fields[key] else { return nil }
-            switch value.lowercased() {
-            case "true", "1": return true
-            case "false", "0": return false
-            default: throw bad("\(key)=\(value): expected true or false")
-            }
+            guard let parsed = BuildxAttributes.bool(value) else { throw bad("\(key)=\(value): expected true or false") }
+            return parsed
         }
         if let value = try bool("image-manifest") { imageManifest = value }
         if let value = try bool("ignore-error") { ignoreError = value }

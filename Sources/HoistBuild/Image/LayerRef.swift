@@ -43,6 +43,13 @@ extension LayerRef {
         }
     }
 
+    /// The blob's bytes, localized (and so verified) first: for small blobs read whole (a config,
+    /// a cache config, a layer index).
+    func bytes(using registry: RegistryClient) async throws -> [UInt8] {
+        try await localize(using: registry)
+        return try registry.store.read(descriptor.digest)
+    }
+
     /// The layer's blob in the local store, localized first: what reads its bytes needs.
     func localPath(using registry: RegistryClient) async throws -> String {
         try await localize(using: registry)

@@ -51,8 +51,7 @@ public struct IndexComposer {
                 } else {
                     let parsed = try CanonicalJSON.decode(Manifest.self, from: manifest.bytes)
                     guard let config = content.blobs.first(where: { $0.descriptor.digest == parsed.config.digest }) else { continue }
-                    let path = try await config.localPath(using: registry)
-                    let platform = try CanonicalJSON.decode(ImageConfig.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).platform
+                    let platform = try CanonicalJSON.decode(ImageConfig.self, from: try await config.bytes(using: registry)).platform
                     entry = Descriptor(mediaType: manifest.mediaType, digest: manifest.digest, size: Int64(manifest.bytes.count), platform: platform.normalized)
                 }
                 if entries.contains(where: { $0.platform != nil && $0.platform == entry.platform }) {
