@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -59,7 +60,7 @@ static void bind_file(int fd, const char *root, const char *source, const char *
     if (readonly) remount_readonly(fd, path, target, MS_NOSUID | MS_NODEV);
 }
 
-static void make_dev(int fd, const char *root) {
+static void make_dev(int fd, const char *root, unsigned long long shm_size) {
     static const char *nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
     char path[4096];
     path_in(path, sizeof path, root, "dev");
@@ -79,7 +80,9 @@ static void make_dev(int fd, const char *root) {
     path_in(path, sizeof path, root, "dev/ptmx");
     if (symlink("pts/ptmx", path) < 0) fail(fd, "/dev/ptmx");
     path_in(path, sizeof path, root, "dev/shm");
-    if (mkdir(path, 01777) < 0 || mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0) fail(fd, "mount /dev/shm");
+    char shm_options[64];
+    snprintf(shm_options, sizeof shm_options, "mode=1777,size=%llu", shm_size ? shm_size : 65536ULL * 1024);
+    if (mkdir(path, 01777) < 0 || mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_options) < 0) fail(fd, "mount /dev/shm");
     static const char *links[][2] = {{"/proc/self/fd", "dev/fd"}, {"/proc/self/fd/0", "dev/stdin"},
                                      {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"}};
     for (size_t i = 0; i < 4; i++) {
@@ -207,7 +210,7 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     char path[4096];
     path_in(path, sizeof path, s->rootfs, "proc");
     if (mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) fail(fd, "mount /proc");
-    make_dev(fd, s->rootfs);
+    make_dev(fd, s->rootfs, s->shm_size);
     /* /sys read-only, as runc mounts it; a kernel that refuses sysfs here leaves the directory empty. */
     path_in(path, sizeof path, s->rootfs, "sys");
     mount("sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -244,6 +247,11 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
         /* A fresh network namespace has only a downed loopback; bring nothing else up. */
     }
     if (s->cwd && chdir(s->cwd) < 0) fail(fd, "the working directory");
+    /* Before capabilities go: raising a hard limit needs CAP_SYS_RESOURCE. */
+    for (size_t i = 0; i < s->nrlimits; i++) {
+        struct rlimit limit = {.rlim_cur = s->rlimits[i].soft, .rlim_max = s->rlimits[i].hard};
+        if (setrlimit(s->rlimits[i].resource, &limit) < 0) fail(fd, "setrlimit (--ulimit)");
+    }
     if (!s->all_capabilities) {
         drop_capabilities(fd);
         /* Installed while CAP_SYS_ADMIN is still effective (it leaves with setuid or exec), so no

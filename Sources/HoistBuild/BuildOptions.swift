@@ -53,6 +53,8 @@ public struct BuildOptions: Sendable {
     /// `--annotation`: on the manifest (default, `manifest:`) or the index (`index:`).
     public var annotations: [String: String] = [:]
     public var indexAnnotations: [String: String] = [:]
+    /// `--network`, `--add-host`, `--ulimit`, `--shm-size`: what every RUN gets.
+    public var runDefaults = RunDefaults()
     public var root: URL
 
     /// `--push` or `-o type=registry`: the image goes to each -t.

@@ -24,63 +24,111 @@ public struct BuildResult: Sendable {
     public var baseLayerBytesDownloaded: Int64 = 0
 }
 
-/// Runs a build: parse ▸ plan ▸ assemble each needed stage from layers ▸ export.
-public struct Builder {
+/// Runs a build: parse ▸ plan ▸ assemble each needed stage from layers ▸ export. Stages that do
+/// not depend on each other run at once, and so do platforms (`BuildLimits`); what happens is told
+/// to a `BuildProgress` as BuildKit's vertices.
+public struct Builder: Sendable {
     public let options: BuildOptions
     public let store: ContentStore
     public let registry: RegistryClient
     /// Layers unpacked for RUN, one directory per diffID, kept under `$HOIST_ROOT/snapshots`.
     let snapshotter: Snapshotter
+    let progress: BuildProgress
+    let limits: BuildLimits
+    /// A note under the current vertex (or about the build); a warning (lint, unused build args).
     let log: @Sendable (String) -> Void
     let warn: @Sendable (String) -> Void
 
-    /// `log` receives progress lines; `warn` receives warnings (Dockerfile lint, unused build args).
-    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
-                warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    /// Throws for an unreadable registries.conf or content store, or a bad `HOIST_JOBS`.
+    public init(options: BuildOptions, progress: BuildProgress) throws {
         self.options = options
-        self.log = log
-        self.warn = warn
+        self.progress = progress
+        log = { progress.log($0) }
+        warn = { progress.warning($0) }
+        limits = try BuildLimits()
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
-                                  insecureHosts: options.insecureRegistries)
+                                  insecureHosts: options.insecureRegistries, observer: progress.transferObserver)
         // Rootless snapshots mark opaque directories with user.overlay.* instead of trusted.overlay.*.
         snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.snapshotDirectoryName).path)
     }
 
+    /// `log` receives progress as lines (`BuildProgress.lines`); `warn` receives warnings (Dockerfile lint, unused build args).
+    public init(options: BuildOptions, log: @escaping @Sendable (String) -> Void = { _ in },
+                warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        try self.init(options: options, progress: .lines(log, warn: warn))
+    }
+
     public func run() async throws -> BuildResult {
         let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
-        let text: String
-        if let given = options.dockerfileText {
-            text = given
-        } else if let data = FileManager.default.contents(atPath: dockerfilePath) {
-            text = String(decoding: data, as: UTF8.self)
-        } else {
-            throw BuildError.context("cannot read the Dockerfile at \(dockerfilePath) (give another with -f)")
+        let dockerfile = try await progress.start("[internal] load build definition from \((dockerfilePath as NSString).lastPathComponent)").run {
+            try readDockerfile(dockerfilePath)
         }
-        let dockerfile = try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : dockerfilePath)
         for warning in dockerfile.warnings { warn("\(warning)") }
         let wantsPush = options.wantsPush
         if wantsPush, options.tags.isEmpty { throw BuildError.context("--push needs at least one -t NAME:TAG to push to") }
         let keepLocally = !wantsPush && options.outputs.isEmpty
         let platforms = options.platforms.isEmpty ? [options.platform] : options.platforms
         let cache = await loadCache(dockerfilePath: dockerfilePath)
-        var images: [AssembledImage] = []
-        var sourcesByPlatform: [ImageSources] = []
-        for (n, platform) in platforms.enumerated() {
-            if platforms.count > 1 { log("== \(platform)") }
-            let (image, sources) = try await buildImage(dockerfile, platform: platform, dockerfilePath: dockerfilePath, warnUnused: n == 0, cache: cache)
-            images.append(image)
-            sourcesByPlatform.append(sources)
+        let built = try await buildPlatforms(platforms, dockerfile: dockerfile, dockerfilePath: dockerfilePath, cache: cache)
+        let images = built.map(\.image)
+        let sourcesByPlatform = built.map(\.sources)
+        var result = try await progress.start("exporting to image").run {
+            platforms.count > 1
+                ? try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
+                : try await finishSingle(images[0], sources: sourcesByPlatform[0], wantsPush: wantsPush, keepLocally: keepLocally)
         }
-        var result = platforms.count > 1
-            ? try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
-            : try await finishSingle(images[0], sources: sourcesByPlatform[0], wantsPush: wantsPush, keepLocally: keepLocally)
         try await exportCache(cache, images: images, sources: sourcesByPlatform)
         result.stats = await registry.stats
         var base: Set<Digest> = []
         for sources in sourcesByPlatform { base.formUnion(await sources.baseLayers()) }
         result.baseLayerBytesDownloaded = result.stats.downloaded.filter { base.contains($0.key) }.values.reduce(0, +)
         return result
+    }
+
+    /// The Dockerfile given as text, or read from `path`, parsed.
+    private func readDockerfile(_ path: String) throws -> Dockerfile {
+        let text: String
+        if let given = options.dockerfileText {
+            text = given
+        } else if let data = FileManager.default.contents(atPath: path) {
+            text = String(decoding: data, as: UTF8.self)
+        } else {
+            throw BuildError.context("cannot read the Dockerfile at \(path) (give another with -f)")
+        }
+        return try Dockerfile(parsing: text, file: options.dockerfileText != nil ? "Dockerfile (stdin)" : path)
+    }
+
+    /// Every platform's image, in the order of `platforms`: all at once, or one after another with
+    /// `HOIST_JOBS=1`. The first failure cancels the others and is the one thrown.
+    private func buildPlatforms(_ platforms: [Platform], dockerfile: Dockerfile, dockerfilePath: String,
+                                cache: BuildCache) async throws -> [(image: AssembledImage, sources: ImageSources)] {
+        let multiPlatform = platforms.count > 1
+        if limits.jobs == 1 || !multiPlatform {
+            var results: [(image: AssembledImage, sources: ImageSources)] = []
+            for (n, platform) in platforms.enumerated() {
+                results.append(try await buildImage(dockerfile, platform: platform, multiPlatform: multiPlatform, dockerfilePath: dockerfilePath,
+                                                    warnUnused: n == 0, cache: cache))
+            }
+            return results
+        }
+        return try await withThrowingTaskGroup(of: (Int, AssembledImage, ImageSources).self) { group in
+            for (n, platform) in platforms.enumerated() {
+                group.addTask {
+                    let (image, sources) = try await buildImage(dockerfile, platform: platform, multiPlatform: true, dockerfilePath: dockerfilePath,
+                                                                warnUnused: n == 0, cache: cache)
+                    return (n, image, sources)
+                }
+            }
+            var results: [(image: AssembledImage, sources: ImageSources)?] = Array(repeating: nil, count: platforms.count)
+            do {
+                while let (n, image, sources) = try await group.next() { results[n] = (image, sources) }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            return results.map { $0! }
+        }
     }
 
     /// Pushes, writes or keeps one platform's image as the options ask.
@@ -118,7 +166,7 @@ public struct Builder {
     }
 
     /// Builds the target for one platform: plan ▸ stages ▸ assembled image.
-    private func buildImage(_ dockerfile: Dockerfile, platform: Platform, dockerfilePath: String, warnUnused: Bool,
+    private func buildImage(_ dockerfile: Dockerfile, platform: Platform, multiPlatform: Bool, dockerfilePath: String, warnUnused: Bool,
                             cache: BuildCache) async throws -> (AssembledImage, ImageSources) {
         let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
                                    automaticArgs: Builder.platformArgs(target: platform, build: .host),
@@ -135,27 +183,16 @@ public struct Builder {
             }
         }
 
-        let sources = ImageSources(registry: registry, platform: platform)
+        let sources = ImageSources(registry: registry, platform: platform, progress: progress, label: multiPlatform ? platform : nil)
         await offerIndexes(of: cache, to: sources)
-        let context = try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath))
-        let clock = BuildClock(epoch: options.sourceDateEpoch)
-        var built: [Int: StageState] = [:]
-        for i in graph.order {
-            let stage = graph.stages[i]
-            log("[\(stage.displayName)] FROM \(stage.base)")
-            let base = try await baseState(of: stage, graph: graph, built: built, sources: sources)
-            var executor = StageExecutor(graph: graph, built: built, sources: sources, store: store, context: context,
-                                         buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: clock,
-                                         compression: options.compression, snapshotter: snapshotter,
-                                         cache: cache, log: log)
-            // Only a push can leave cached layers where they are.
-            executor.hitsNeedBytes = options.outputsNeedBytes
-            executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
-            executor.secrets = options.secrets
-            executor.sshAgent = options.sshAgent
-            executor.allowInsecure = options.allowInsecure
-            built[i] = try await executor.run(stage, base: base)
-        }
+        let plan = StagePlan(graph: graph, sources: sources,
+                             context: try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath)),
+                             clock: BuildClock(epoch: options.sourceDateEpoch), cache: cache, platform: multiPlatform ? platform : nil)
+        // Base images are resolved (and a RUN stage's missing layers fetched) as soon as the graph is known.
+        async let prefetched: Void = prefetch(plan)
+        let built = try await runStages(plan)
+        await prefetched
+        let clock = plan.clock
         var final = built[graph.order.last!]!
         final.config.created = clock.created
         if !options.labels.isEmpty {
@@ -226,20 +263,5 @@ public struct Builder {
             args[prefix + "VARIANT"] = p.variant ?? ""
         }
         return args
-    }
-
-    private func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {
-        let platform = try stage.platform.map { text -> Platform in
-            do { return try Platform(parsing: text) } catch { throw BuildError.instruction(stage.from.location, StageError.platform(error)) }
-        }
-        let resolver = SourceResolver(graph: graph, sources: sources, namedContexts: options.namedContexts)
-        do {
-            switch try await resolver.resolve(stage.base, in: stage, built: built, use: .base(platform: platform), location: stage.from.location) {
-            case let .state(state, _): return state
-            case .directory: throw SourceError.directoryAsBase(stage.base)
-            }
-        } catch let error as SourceError {
-            throw BuildError.instruction(stage.from.location, error)
-        }
     }
 }

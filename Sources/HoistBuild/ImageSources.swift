@@ -8,21 +8,38 @@ actor ImageSources {
     let registry: RegistryClient
     let platform: Platform
     let indexCache: LayerIndexCache
+    let progress: BuildProgress?
+    /// The platform progress names in a multi-platform build (`[linux/arm64 internal] …`).
+    let label: Platform?
     private var resolved: [String: ResolvedImage] = [:]
+    private var resolving: [String: Task<ResolvedImage, Error>] = [:]
 
-    init(registry: RegistryClient, platform: Platform) {
+    init(registry: RegistryClient, platform: Platform, progress: BuildProgress? = nil, label: Platform? = nil) {
         self.registry = registry
         self.platform = platform
+        self.progress = progress
+        self.label = label
         indexCache = LayerIndexCache(directory: registry.store.root.appendingPathComponent("indexes").path)
     }
 
-    /// Resolves `text` (as written in the Dockerfile) to an image for `platform`.
+    /// Resolves `text` (as written in the Dockerfile) to an image for `platform`, once however
+    /// many stages ask at the same time; progress shows it as `[internal] load metadata for REF`.
     func image(_ text: String, platform: Platform? = nil) async throws -> ResolvedImage {
         let platform = platform ?? self.platform
         let key = "\(text) \(platform)"
         if let hit = resolved[key] { return hit }
+        if let running = resolving[key] { return try await running.value }
         let reference = try Reference(parsing: text)
-        let image = try await registry.resolve(reference, shortName: EndpointResolver.isShortName(text), platform: platform)
+        let registry = self.registry
+        let vertex = progress?.start("[\(label.map { "\($0.normalized) " } ?? "")internal] load metadata for \(reference.withDefaultTag)")
+        let task = Task {
+            let resolve = { try await registry.resolve(reference, shortName: EndpointResolver.isShortName(text), platform: platform) }
+            guard let vertex else { return try await resolve() }
+            return try await vertex.run(resolve)
+        }
+        resolving[key] = task
+        defer { resolving[key] = nil }
+        let image = try await task.value
         resolved[key] = image
         return image
     }

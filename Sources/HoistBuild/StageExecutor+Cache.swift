@@ -26,6 +26,7 @@ extension StageExecutor {
                     return nil
                 }
             }
+            ProgressVertex.current?.markCached()
             log("  line \(step.line): \(what) CACHED (layer \(layer.descriptor.digest.encoded.prefix(12)) from \(from))")
             await cache.record(key, step: step.id, layer: layer)
             return layer

@@ -31,11 +31,16 @@ extension StageExecutor {
         key.add("user", state.containerConfig.user ?? "")
         key.add("working directory", state.workingDirectory)
         key.add("network", "\(network)")
+        // Only what is set joins the key, so builds without these flags keep their keys.
+        if !runDefaults.extraHosts.isEmpty { key.add("extra hosts", runDefaults.extraHosts.map { "\($0.name)=\($0.address)" }) }
+        if !runDefaults.limits.isEmpty { key.add("ulimits", runDefaults.limits.map { "\($0.name)=\($0.soft):\($0.hard)" }) }
+        if let size = runDefaults.shmSize { key.add("shm size", "\(size)") }
         key.add("security", run.security ?? "")
         for (target, mount) in mounts { try key.add(mount: target, mount) }
         if let cached = await cachedLayer(key, step: step, what: "RUN") { return (cached, createdBy) }
 
-        let runStep = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression, log: log)
+        let runStep = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression,
+                              progress: progress, limits: limits, defaults: runDefaults)
         let layer = try await runStep.run(argv: argv, environment: environment + mountEnvironment,
                                           network: network, mounts: mounts, insecure: run.security == "insecure",
                                           state: state, createdBy: createdBy, location: location)
@@ -52,7 +57,7 @@ extension StageExecutor {
             throw StageError.insecureNotAllowed
         }
         let network: Sandbox.Network
-        switch run.network ?? "default" {
+        switch run.network ?? runDefaults.network {
         case "default", "host": network = .host
         case "none": network = .none
         case let other: throw StageError.network(other)

@@ -31,7 +31,35 @@ struct StageExecutor {
     var hitsNeedBytes = false
     /// The stage has a RUN: its layers will be in the store and unpacked, so COPY reads them from there.
     var runsCommands = false
-    let log: @Sendable (String) -> Void
+    /// Where steps are shown (one vertex per ADD, COPY, RUN and WORKDIR, named by `label`).
+    let progress: BuildProgress
+    /// Sandboxes and CPU-bound layer work are bounded across stages running at once.
+    let limits: BuildLimits
+    let label: StageLabel
+    /// `--network`, `--add-host`, `--ulimit`, `--shm-size`.
+    var runDefaults = RunDefaults()
+
+    init(graph: BuildGraph, built: [Int: StageState], sources: ImageSources, store: ContentStore, context: ContextSource,
+         buildArgs: [String: String], namedContexts: [String: NamedContext], clock: BuildClock, compression: LayerCompression,
+         snapshotter: Snapshotter, cache: BuildCache, progress: BuildProgress, limits: BuildLimits, label: StageLabel) {
+        self.graph = graph
+        self.built = built
+        self.sources = sources
+        self.store = store
+        self.context = context
+        self.buildArgs = buildArgs
+        self.namedContexts = namedContexts
+        self.clock = clock
+        self.compression = compression
+        self.snapshotter = snapshotter
+        self.cache = cache
+        self.progress = progress
+        self.limits = limits
+        self.label = label
+    }
+
+    /// A note under the step being run.
+    func log(_ text: String) { progress.log(text) }
 
     /// What `--from=` and `from=` name, resolved in one place.
     var resolver: SourceResolver { SourceResolver(graph: graph, sources: sources, namedContexts: namedContexts) }
@@ -53,7 +81,9 @@ struct StageExecutor {
         var recorded = true
     }
 
-    func run(_ stage: Stage, base: StageState) async throws -> StageState {
+    /// Runs the stage's instructions on `base`. `baseIsImage`: FROM names an image, which BuildKit
+    /// shows as the stage's first step.
+    func run(_ stage: Stage, base: StageState, baseIsImage: Bool) async throws -> StageState {
         var state = base
         // As BuildKit: a stage whose base sets no PATH (scratch, or an image without it) gets the default one in its config.
         if !(state.containerConfig.env ?? []).contains(where: { $0.hasPrefix("PATH=") }) {
@@ -69,13 +99,36 @@ struct StageExecutor {
             do { return try trigger(expression) } catch { throw BuildError.instruction(stage.from.location, error) }
         }
         let all = located.map { ($0, stage.from.location, "ONBUILD ") } + stage.instructions.map { ($0, $0.location, "") }
+        let total = (baseIsImage ? 1 : 0) + all.filter { StageLabel.counts($0.0.instruction) }.count
+        var shown = 0
+        if baseIsImage {
+            shown += 1
+            progress.start(label.step(shown, of: total, "FROM \(stage.base)")).done()
+        }
         for (n, (instruction, location, prefix)) in all.enumerated() {
+            try Task.checkCancellation()
             let step = Step(id: "stage \(stage.displayName), step \(n + 1) (\(prefix)\(instruction.instruction.keyword))", line: location.line,
                             runFollows: all[(n + 1)...].contains { if case .run = $0.0.instruction { true } else { false } })
-            try await apply(instruction, at: location, step: step, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+            guard StageLabel.counts(instruction.instruction) else {
+                try await apply(instruction, at: location, step: step, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+                continue
+            }
+            shown += 1
+            let vertex = progress.start(label.step(shown, of: total, prefix + StageExecutor.shownText(instruction)))
+            try await vertex.run {
+                try await apply(instruction, at: location, step: step, stage: stage, to: &state, variables: &variables, cmdSetHere: &cmdSetHere)
+            }
         }
         state.args = variables.declared
         return state
+    }
+
+    /// The instruction as progress shows it: as written, continuation lines joined, the keyword in capitals.
+    static func shownText(_ located: LocatedInstruction) -> String {
+        let text = located.original.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasSuffix("\\") ? String($0.dropLast()).trimmingCharacters(in: .whitespaces) : $0 }.joined(separator: " ")
+        let keyword = text.prefix { !$0.isWhitespace }
+        return keyword.uppercased() + text.dropFirst(keyword.count)
     }
 
     /// Parses a stored ONBUILD trigger as the one instruction of a Dockerfile.
@@ -138,7 +191,7 @@ struct StageExecutor {
     func writeLayer(_ entries: [LayerEntry]) async throws -> BuiltLayer {
         let store = self.store
         let compression = self.compression
-        return try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) }
+        return try await limits.cpu.run { try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
     }
 
     func makeScratch() throws -> String { try store.scratchDirectory("copy") }

@@ -18,11 +18,18 @@ extension RegistryClient {
     /// blob is complete: a connection that closes short of a longer declared length once the
     /// descriptor's bytes are here is done (they are verified), a resume never asks past the
     /// descriptor's size, and a 416 to a resume means "verify what you have", then start over.
+    /// Concurrent asks for one blob (parallel stages on one base) share a single download.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
-        _ = try await download(descriptor, from: endpoint) { writer, source in
-            try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
+        if let running = blobsInFlight[descriptor.digest] { return try await running.value }
+        let task = Task {
+            _ = try await self.download(descriptor, from: endpoint) { writer, source in
+                try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
+            }
         }
+        blobsInFlight[descriptor.digest] = task
+        defer { blobsInFlight[descriptor.digest] = nil }
+        try await task.value
     }
 
     /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base
@@ -33,8 +40,23 @@ extension RegistryClient {
         }
     }
 
+    /// One download, inside the transfer window, reported to the transfer observer.
     private func download(_ descriptor: Descriptor, from endpoint: Endpoint,
                           finish: (BlobWriter, String) throws -> String) async throws -> String {
+        try await transfers.run {
+            var event = TransferEvent(direction: .download, digest: descriptor.digest, total: descriptor.size, current: 0, done: false)
+            let meter = observer?(event)
+            defer {
+                event.current = descriptor.size
+                event.done = true
+                meter?(event)
+            }
+            return try await downloadNow(descriptor, from: endpoint, meter: meter, finish: finish)
+        }
+    }
+
+    private func downloadNow(_ descriptor: Descriptor, from endpoint: Endpoint, meter: (@Sendable (TransferEvent) -> Void)?,
+                             finish: (BlobWriter, String) throws -> String) async throws -> String {
         let source = "\(endpoint)@\(descriptor.digest)"
         var mismatches = 0
         while true {
@@ -47,7 +69,11 @@ extension RegistryClient {
                 do {
                     let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
                                                   headers: resumeFrom > 0 ? [("Range", "bytes=\(resumeFrom)-")] : [],
-                                                  scopes: [RegistryClient.pullScope(endpoint)], sink: writer, followRedirects: true,
+                                                  scopes: [RegistryClient.pullScope(endpoint)],
+                                                  sink: meter.map { MeteredSink(writer, event: TransferEvent(direction: .download, digest: descriptor.digest,
+                                                                                                            total: descriptor.size, current: resumeFrom, done: false),
+                                                                                update: $0) } ?? writer,
+                                                  followRedirects: true,
                                                   action: "downloading blob \(descriptor.digest)")
                     if response.status == 416, resumeFrom > 0 { break }
                     guard response.status == 200 || response.status == 206 else {

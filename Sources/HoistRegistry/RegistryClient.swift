@@ -24,10 +24,18 @@ public actor RegistryClient {
     /// Token requests in flight, so concurrent transfers that meet the same challenge ask once.
     var pendingTokens: [String: Task<Void, Error>] = [:]
     public private(set) var stats = TransferStats()
+    /// Blob downloads going on, so a second ask for the same blob waits for the first.
+    var blobsInFlight: [Digest: Task<Void, Error>] = [:]
+    /// At most this many blob transfers at once, whatever asks (stages, platforms, pushes).
+    let transfers = ConcurrencyLimit(width: 8)
+    /// Told about each blob transfer, for progress views.
+    let observer: TransferObserver?
 
     public init(conf: RegistriesConf, store: ContentStore, transport: HTTPTransport = CurlTransport(),
                 credentials: CredentialStore = CredentialStore(), certificates: CertificateDirectories = CertificateDirectories(),
-                insecureHosts: Set<String> = [], retry: RetryPolicy = .fromEnvironment(), chunking: ChunkingPolicy = ChunkingPolicy()) {
+                insecureHosts: Set<String> = [], retry: RetryPolicy = .fromEnvironment(), chunking: ChunkingPolicy = ChunkingPolicy(),
+                observer: TransferObserver? = nil) {
+        self.observer = observer
         self.chunking = chunking
         self.transport = transport
         self.store = store

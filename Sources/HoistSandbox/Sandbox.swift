@@ -23,6 +23,10 @@ public struct Sandbox: Sendable {
     public var resolvFile: String?
     public var hostnameFile: String?
     public var mounts: [Mount] = []
+    /// `--ulimit`s, set before the command starts.
+    public var limits: [ResourceLimit] = []
+    /// Bytes of `/dev/shm` (`--shm-size`); nil gives 64 MiB, as BuildKit.
+    public var shmSize: UInt64?
 
     /// A bind of a host path (`source`), or a tmpfs, at `target` (relative to the root, already made).
     public struct Mount: Sendable, Equatable {
@@ -53,15 +57,27 @@ public struct Sandbox: Sendable {
         public var tail: [String]
     }
 
+    /// Runs the command to its end. Cancelling the task kills the sandbox (SIGKILL to its PID
+    /// namespace); the outcome then carries the signal's status, and mounts are left to the caller.
     public func run(onLine: @escaping @Sendable (String) -> Void) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try runBlocking(onLine: onLine) }) }
-            thread.stackSize = 1 << 20
-            thread.start()
+        let slot = SandboxRegistry.slot()
+        let address = Int(bitPattern: slot)
+        defer { SandboxRegistry.release(slot) }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    let slot = UnsafeMutablePointer<pid_t>(bitPattern: address)!
+                    continuation.resume(with: Result { try runBlocking(onLine: onLine, pid: slot) })
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+        } onCancel: {
+            SandboxRegistry.kill(UnsafeMutablePointer<pid_t>(bitPattern: address)!)
         }
     }
 
-    private func runBlocking(onLine: @escaping @Sendable (String) -> Void) throws -> Outcome {
+    private func runBlocking(onLine: @escaping @Sendable (String) -> Void, pid: UnsafeMutablePointer<pid_t>) throws -> Outcome {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw SandboxError.setup("pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -78,14 +94,18 @@ public struct Sandbox: Sendable {
                                     withOptional(resolvFile) { resolv in
                                         withOptional(hostnameFile) { hostnameFile in
                                             withMounts(mounts) { mountPointer in
+                                                let rlimits = limits.map { hoist_rlimit(resource: $0.resource, soft: $0.soft, hard: $0.hard) }
+                                                return rlimits.withUnsafeBufferPointer { limitPointer in
                                                 var spec = hoist_sandbox(
                                                     rootfs: root, argv: argvPointer, envp: envPointer, cwd: cwd, hostname: host,
                                                     hosts_file: hosts, resolv_file: resolv, hostname_file: hostnameFile,
                                                     uid: uid, gid: gid, groups: groupPointer.baseAddress, ngroups: groups.count,
                                                     mounts: mountPointer, nmounts: mounts.count,
                                                     new_network: network == .none ? 1 : 0, in_user_namespace: hoist_userns_state() == 1 ? 1 : 0,
-                                                    all_capabilities: allCapabilities ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1])
-                                                return hoist_sandbox_run(&spec, &error, error.count, &SandboxRegistry.running)
+                                                    all_capabilities: allCapabilities ? 1 : 0, stdout_fd: fds[1], stderr_fd: fds[1],
+                                                    rlimits: limitPointer.baseAddress, nrlimits: rlimits.count, shm_size: shmSize ?? 0)
+                                                return hoist_sandbox_run(&spec, &error, error.count, pid)
+                                                }
                                             }
                                         }
                                     }
@@ -96,7 +116,6 @@ public struct Sandbox: Sendable {
                 }
             }
         }
-        SandboxRegistry.running = 0
         close(fds[1])
         let tail = reader.finish()
         guard status >= 0 else {

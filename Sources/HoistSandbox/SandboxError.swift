@@ -10,6 +10,8 @@ public enum SandboxError: Error, CustomStringConvertible {
     case unmappedUser(String, UInt32, UInt32)
     case unknownUser(String)
     case unknownGroup(String)
+    /// `--ulimit TEXT`: what is wrong with it.
+    case badLimit(String, String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum SandboxError: Error, CustomStringConvertible {
                 + SandboxError.subordinateIDAdvice(uid: uid, gid: gid)
         case let .unknownUser(user): "USER \(user): no such user in the stage's /etc/passwd"
         case let .unknownGroup(group): "USER …:\(group): no such group in the stage's /etc/group"
+        case let .badLimit(text, why): "--ulimit \(text): \(why)"
         }
     }
 }

@@ -11,6 +11,8 @@ import HoistOCI
 public actor Snapshotter {
     public let root: String
     private var held: [String: Int32] = [:]
+    /// Layers being unpacked, so concurrent stages on one base unpack each layer once.
+    private var unpacking: [Digest: Task<String, Error>] = [:]
 
     public init(root: String) {
         self.root = root
@@ -18,11 +20,23 @@ public actor Snapshotter {
 
     public func path(for diffID: Digest) -> String { "\(root)/\(diffID.algorithm)-\(diffID.encoded)" }
 
-    /// The snapshot of the layer with `diffID`, unpacking the blob `blob()` gives if needed.
-    public func snapshot(_ diffID: Digest, blob: @Sendable () async throws -> String) async throws -> String {
+    /// Whether the layer with `diffID` is unpacked already.
+    public func exists(_ diffID: Digest) -> Bool { FileManager.default.fileExists(atPath: path(for: diffID)) }
+
+    /// The snapshot of the layer with `diffID`, unpacking the blob `blob()` gives if needed. Two
+    /// asks for one layer at once share one unpacking.
+    public func snapshot(_ diffID: Digest, blob: @escaping @Sendable () async throws -> String) async throws -> String {
         let final = path(for: diffID)
         try hold(final)
         if FileManager.default.fileExists(atPath: final) { return final }
+        if let running = unpacking[diffID] { return try await running.value }
+        let task = Task { try await self.unpack(diffID, to: final, blob: blob) }
+        unpacking[diffID] = task
+        defer { unpacking[diffID] = nil }
+        return try await task.value
+    }
+
+    private func unpack(_ diffID: Digest, to final: String, blob: @Sendable () async throws -> String) async throws -> String {
         let blobPath = try await blob()
         let temp = "\(root)/.partial-\(UUID().uuidString)"
         do {

@@ -78,20 +78,43 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: .customLong("cache-to"), help: "Export step results: type=registry,ref=REF[,mode=min|max][,ignore-error=true] or type=local,dest=DIR (repeatable).")
     var cacheTo: [String] = []
 
-    @Flag(name: .shortAndLong, help: "Only print the image digest.")
+    @Flag(name: .shortAndLong, help: "Only print the image digest (--progress=quiet).")
     var quiet = false
+
+    @Option(help: "How to show progress: auto (tty on a terminal, else plain), tty, plain, rawjson or quiet (default: $BUILDKIT_PROGRESS, else auto).")
+    var progress: String?
+
+    @Flag(help: "Resolve every base image's tag again. Hoist always does: it never reuses an earlier resolution, so this flag changes nothing.")
+    var pull = false
+
+    @Option(help: "The network every RUN gets unless it says otherwise: default, none or host.")
+    var network: String?
+
+    @Option(name: .customLong("add-host"), help: "Add HOST:IP to RUN's /etc/hosts (repeatable).")
+    var addHost: [String] = []
+
+    @Option(help: "A resource limit for RUN: NAME=SOFT[:HARD], e.g. nofile=1024:2048 (repeatable).")
+    var ulimit: [String] = []
+
+    @Option(name: .customLong("shm-size"), help: "Size of RUN's /dev/shm, e.g. 128m or 1g (default: 64m).")
+    var shmSize: String?
 
     @Argument(help: "The build context directory.")
     var context: String
 
     func run() async throws {
         UserNamespaceEntry.enterIfNeeded()
-        // Ctrl-C or SIGTERM during a RUN: kill the sandbox, detach its mounts, then leave.
+        let mode: ProgressMode
+        do { mode = try ProgressMode.resolve(flag: progress, quiet: quiet, environment: ProcessInfo.processInfo.environment) } catch {
+            throw ValidationError("\(error)")
+        }
+        // Ctrl-C or SIGTERM during a RUN: kill the sandboxes, detach their mounts, give the terminal back, then leave.
         let signals = [SIGINT, SIGTERM].map { (number: Int32) -> DispatchSourceSignal in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 SandboxRegistry.interrupt()
+                if mode == .tty { TTYPrinter.restoreTerminal() }
                 FileHandle.standardError.write(Data("error: interrupted; the store keeps only complete blobs\n".utf8))
                 Glibc.exit(130)
             }
@@ -101,14 +124,29 @@ struct Assemble: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         do {
             let options = try makeOptions()
-            let quiet = self.quiet
-            let builder = try Builder(options: options, log: { line in
-                if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
-            }, warn: { line in
-                FileHandle.standardError.write(Data(("warning: " + line + "\n").utf8))
-            })
-            let result = try await builder.run()
-            if !quiet {
+            let printer: ProgressPrinter? = switch mode {
+            case .tty: TTYPrinter()
+            case .plain, .auto: PlainPrinter()
+            case .rawjson: RawJSONPrinter()
+            case .quiet: nil
+            }
+            let progress = BuildProgress { event in
+                if let printer {
+                    printer.receive(event)
+                } else if case let .warning(text, _) = event {
+                    writeStandardError("warning: \(text)\n")
+                }
+            }
+            let builder = try Builder(options: options, progress: progress)
+            let result: BuildResult
+            do {
+                result = try await builder.run()
+                printer?.finish()
+            } catch {
+                printer?.finish()
+                throw error
+            }
+            if mode == .plain || mode == .tty {
                 let s = result.stats
                 FileHandle.standardError.write(Data(("transfer: downloaded \(s.downloadedBytes) bytes in \(s.downloaded.count) blobs, "
                     + "uploaded \(s.uploadedBytes) bytes in \(s.uploaded.count) blobs, mounted \(s.mounted.count), already present \(s.existing.count); "
@@ -223,6 +261,10 @@ struct Assemble: AsyncParsableCommand {
             guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
             options.sourceDateEpoch = seconds
         }
+        if let network { options.runDefaults.network = try RunDefaults.network(parsing: network) }
+        options.runDefaults.extraHosts = try addHost.map(RunDefaults.HostEntry.init(parsing:))
+        options.runDefaults.limits = try ulimit.map(ResourceLimit.init(parsing:))
+        if let shmSize { options.runDefaults.shmSize = try RunDefaults.shmSize(parsing: shmSize) }
         if let sourceDateEpoch {
             guard sourceDateEpoch >= 0 else { throw ValidationError("--source-date-epoch must not be negative") }
             options.sourceDateEpoch = sourceDateEpoch

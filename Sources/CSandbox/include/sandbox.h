@@ -16,6 +16,13 @@ struct hoist_mount {
 /// One command to run in a new mount, PID, UTS and IPC namespace (and network namespace when
 /// `new_network`), with `rootfs` as its root. Everything between fork and exec is in C: Swift's
 /// runtime is not safe to run in a forked child.
+/* A resource limit for the command (`--ulimit`): RLIMIT_* and its soft and hard values. */
+struct hoist_rlimit {
+    int resource;
+    unsigned long long soft;
+    unsigned long long hard;
+};
+
 struct hoist_sandbox {
     const char *rootfs;
     const char *const *argv;      /* NULL-terminated */
@@ -38,6 +45,9 @@ struct hoist_sandbox {
     int all_capabilities;    /* RUN --security=insecure: keep every capability */
     int stdout_fd;
     int stderr_fd;
+    const struct hoist_rlimit *rlimits;
+    size_t nrlimits;
+    unsigned long long shm_size;  /* bytes of /dev/shm's tmpfs; 0 gives 64 MiB, as BuildKit */
 };
 
 /// Runs the command and waits for it. Returns its exit status (0-255), 128+N if signal N ended

@@ -14,7 +14,12 @@ struct RunStep {
     let snapshotter: Snapshotter
     let clock: BuildClock
     let compression: LayerCompression
-    let log: @Sendable (String) -> Void
+    let progress: BuildProgress
+    let limits: BuildLimits
+    let defaults: RunDefaults
+
+    /// A note under the RUN's vertex.
+    func log(_ text: String) { progress.log(text) }
 
     /// Paths the sandbox mounts over. Directories the image lacks are made and stay in the layer, as
     /// runc leaves them in BuildKit's; files (and an /etc made for them) are kept out of it.
@@ -73,14 +78,24 @@ struct RunStep {
         func provided(_ name: String, _ contents: @autoclosure () -> String) throws -> String? {
             linkedFiles.contains("etc/" + name) ? nil : try hostFile(scratch, name, contents())
         }
-        sandbox.hostsFile = try provided("hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n")
+        sandbox.limits = defaults.limits
+        sandbox.shmSize = defaults.shmSize
+        // --add-host lines follow the defaults, as BuildKit writes them.
+        let extraHosts = defaults.extraHosts.map { "\($0.address)\t\($0.name)\n" }.joined()
+        sandbox.hostsFile = try provided("hosts", "127.0.0.1\tlocalhost buildkitsandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n" + extraHosts)
         sandbox.hostnameFile = try provided("hostname", "buildkitsandbox\n")
         sandbox.resolvFile = try provided("resolv.conf", network == .none ? "" : ((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""))
 
-        let started = ContinuousClock.now
-        let log = self.log
-        let outcome = try await sandbox.run { line in log("  | " + line) }
-        let seconds = (ContinuousClock.now - started) / .seconds(1)
+        // The sandbox's output thread has no task: the vertex is taken here.
+        let vertex = ProgressVertex.current
+        let progress = self.progress
+        let (outcome, seconds) = try await limits.sandboxes.run {
+            let started = ContinuousClock.now
+            let outcome = try await sandbox.run { line in
+                if let vertex { vertex.output(line) } else { progress.log("  | " + line) }
+            }
+            return (outcome, (ContinuousClock.now - started) / .seconds(1))
+        }
         rootfs.unmount()
         maker.release()
         unmounted = true
@@ -93,7 +108,7 @@ struct RunStep {
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
         }
         let store = self.store, compression = self.compression
-        let built = try await Blocking.run { [entries] in try LayerBuilder.write(entries, into: store, compression: compression) }
+        let built = try await limits.cpu.run { [entries] in try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
         log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
         // Without the files the sandbox provided, the upper directory is this layer's snapshot
         // already: the next RUN mounts it as it is instead of unpacking the layer.

@@ -20,6 +20,12 @@ public struct BuildGraph: Sendable {
 
     public var target: Stage { stages[order.last!] }
 
+    /// For each stage in `order`, the stages it uses (FROM, `COPY --from`, `RUN --mount from=`,
+    /// its base's ONBUILD triggers): it can start once they are built. A `--from` that needs
+    /// expanding (`--from=$STAGE`) might name any stage, so its stage waits for every stage
+    /// before it in `order`.
+    public var needs: [Int: [Int]]
+
     /// What a stage refers to with `FROM x` or `COPY --from=x`.
     public enum Source: Sendable, Equatable {
         case stage(Int)
@@ -116,6 +122,14 @@ public struct BuildGraph: Sendable {
         }
         try visit(targetIndex)
         self.order = order
+        var needs: [Int: [Int]] = [:]
+        for (n, i) in order.enumerated() {
+            let references = stages[i].instructions.flatMap(\.instruction.stageReferences)
+            needs[i] = references.contains { $0.contains("$") }
+                ? Array(order[..<n])
+                : Array(Set(try BuildGraph.dependencies(of: stages[i], in: stages, contexts: namedContexts))).sorted()
+        }
+        self.needs = needs
         automatic["TARGETSTAGE"] = stages[targetIndex].name ?? "\(targetIndex)"
         self.automaticArgs = automatic
         var declared = Set(dockerfile.instructions.prefix { if case .from = $0.instruction { false } else { true } }.flatMap(\.declaredArgs))

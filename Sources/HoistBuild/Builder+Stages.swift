@@ -1,0 +1,135 @@
+import Foundation
+import HoistDockerfile
+import HoistLayers
+import HoistOCI
+
+/// What every stage of one platform's build shares.
+struct StagePlan: Sendable {
+    let graph: BuildGraph
+    let sources: ImageSources
+    let context: ContextSource
+    let clock: BuildClock
+    let cache: BuildCache
+    /// Set in a multi-platform build, where progress names steps with their platform.
+    let platform: Platform?
+}
+
+/// The stages of one platform as a graph: each starts as soon as the stages it uses are built.
+extension Builder {
+    /// Builds every stage of `plan.graph.order`; returns their states by stage index. At most
+    /// `limits.jobs` stages run at once, started in build order. The first failure cancels the
+    /// running stages (their sandboxes are killed and their mounts undone before this returns) and
+    /// is the error thrown.
+    func runStages(_ plan: StagePlan) async throws -> [Int: StageState] {
+        let graph = plan.graph
+        let width = limits.jobs
+        var built: [Int: StageState] = [:]
+        try await withThrowingTaskGroup(of: (Int, StageState).self) { group in
+            var started: Set<Int> = []
+            func startReady() {
+                for i in graph.order where !started.contains(i) && started.count - built.count < width {
+                    guard graph.needs[i, default: []].allSatisfy({ built[$0] != nil }) else { continue }
+                    started.insert(i)
+                    let ready = built
+                    group.addTask { (i, try await buildStage(i, plan: plan, built: ready)) }
+                }
+            }
+            startReady()
+            do {
+                while let (i, state) = try await group.next() {
+                    built[i] = state
+                    startReady()
+                }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+        return built
+    }
+
+    private func buildStage(_ i: Int, plan: StagePlan, built: [Int: StageState]) async throws -> StageState {
+        try Task.checkCancellation()
+        let stage = plan.graph.stages[i]
+        let base = try await baseState(of: stage, graph: plan.graph, built: built, sources: plan.sources)
+        var executor = StageExecutor(graph: plan.graph, built: built, sources: plan.sources, store: store, context: plan.context,
+                                     buildArgs: options.buildArgs, namedContexts: options.namedContexts, clock: plan.clock,
+                                     compression: options.compression, snapshotter: snapshotter,
+                                     cache: plan.cache, progress: progress, limits: limits,
+                                     label: StageLabel(stage: stage, stageCount: plan.graph.stages.count, platform: plan.platform))
+        // Only a push can leave cached layers where they are.
+        executor.hitsNeedBytes = options.outputsNeedBytes
+        executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
+        executor.secrets = options.secrets
+        executor.sshAgent = options.sshAgent
+        executor.allowInsecure = options.allowInsecure
+        executor.runDefaults = options.runDefaults
+        return try await executor.run(stage, base: base, baseIsImage: baseIsImage(stage, plan.graph))
+    }
+
+    /// Whether FROM names an image (or a named context), not `scratch` or a stage: BuildKit counts it as a step.
+    private func baseIsImage(_ stage: Stage, _ graph: BuildGraph) -> Bool {
+        switch try? BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
+                                      contexts: Set(options.namedContexts.keys), byIndex: false) {
+        case .image, .named: true
+        default: false
+        }
+    }
+
+    /// Resolves every external FROM image of the build at once, and fetches the layers a RUN stage
+    /// will unpack when they are not unpacked yet. Not when a cache is imported: its hits may need
+    /// no base bytes at all. Failures are left for the stage itself to report, with its line.
+    func prefetch(_ plan: StagePlan) async {
+        let graph = plan.graph
+        let registry = self.registry
+        let snapshotter = self.snapshotter
+        let fetchLayers = options.cacheFrom.isEmpty || options.noCache
+        let progress = self.progress
+        // One entry per image and platform; its layers are wanted when any stage on it runs a command.
+        var bases: [String: (text: String, platform: Platform?, runs: Bool)] = [:]
+        var firstSeen: [String] = []
+        for i in graph.order {
+            let stage = graph.stages[i]
+            guard case .image = try? BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
+                                                       contexts: Set(options.namedContexts.keys), byIndex: false) else { continue }
+            let platform = stage.platform.flatMap { try? Platform(parsing: $0) }
+            let key = "\(stage.base) \(platform.map { "\($0)" } ?? "")"
+            let runs = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
+            if bases[key] == nil { firstSeen.append(key) }
+            bases[key] = (stage.base, platform, runs || bases[key]?.runs == true)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for key in firstSeen {
+                let (text, platform, runs) = bases[key]!
+                group.addTask {
+                    guard let image = try? await plan.sources.image(text, platform: platform), runs, fetchLayers,
+                          let state = try? ImageSources.state(of: image) else { return }
+                    var missing: [LayerRef] = []
+                    for layer in state.layers where await !snapshotter.exists(layer.diffID) && !registry.store.contains(layer.descriptor.digest) {
+                        missing.append(layer)
+                    }
+                    guard !missing.isEmpty else { return }
+                    let vertex = progress.start("[\(plan.platform.map { "\($0.normalized) " } ?? "")internal] load layers for \(image.reference)")
+                    try? await vertex.run {
+                        for layer in missing where !Task.isCancelled { try await layer.localize(using: registry) }
+                    }
+                }
+            }
+        }
+    }
+
+    func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {
+        let platform = try stage.platform.map { text -> Platform in
+            do { return try Platform(parsing: text) } catch { throw BuildError.instruction(stage.from.location, StageError.platform(error)) }
+        }
+        let resolver = SourceResolver(graph: graph, sources: sources, namedContexts: options.namedContexts)
+        do {
+            switch try await resolver.resolve(stage.base, in: stage, built: built, use: .base(platform: platform), location: stage.from.location) {
+            case let .state(state, _): return state
+            case .directory: throw SourceError.directoryAsBase(stage.base)
+            }
+        } catch let error as SourceError {
+            throw BuildError.instruction(stage.from.location, error)
+        }
+    }
+}
