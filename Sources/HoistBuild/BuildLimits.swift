@@ -6,7 +6,8 @@ import HoistRegistry
 /// bounded by `RegistryClient`'s window). The result never depends on these: a sequential build
 /// gives the same bytes.
 struct BuildLimits: Sendable {
-    /// Stages of one platform running at once, from `HOIST_JOBS` (unbounded when unset). With 1,
+    /// Stages of one platform running at once (`BuildOptions.jobs`, the CLI's `HOIST_JOBS`;
+    /// unbounded when unset). With 1,
     /// stages run one after another in build order and platforms one after another: today's
     /// sequential build, kept for comparison and for debugging.
     let jobs: Int
@@ -16,16 +17,11 @@ struct BuildLimits: Sendable {
     /// CPU-bound layer work at once (a new layer's diff and compression): the cores.
     let cpu: ConcurrencyLimit
 
-    /// Reads `HOIST_JOBS`; throws `BuildError.context` for a value that is not a positive number.
-    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// `jobs`: stages at once, nil for no bound (values below 1 count as 1).
+    init(jobs: Int?) {
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if let text = environment["HOIST_JOBS"], !text.isEmpty {
-            guard let n = Int(text), n > 0 else { throw BuildError.context("HOIST_JOBS=\(text): expected a positive number of stages to run at once (1 runs them one after another)") }
-            jobs = n
-        } else {
-            jobs = Int.max
-        }
-        let sequential = jobs == 1
+        self.jobs = max(1, jobs ?? Int.max)
+        let sequential = self.jobs == 1
         sandboxes = ConcurrencyLimit(width: sequential ? 1 : max(4, 2 * cores))
         cpu = ConcurrencyLimit(width: sequential ? 1 : cores)
     }

@@ -53,6 +53,9 @@ public struct BuildOptions: Sendable {
     /// `--annotation`: on the manifest (default, `manifest:`) or the index (`index:`).
     public var annotations: [String: String] = [:]
     public var indexAnnotations: [String: String] = [:]
+    /// Stages of a platform built at once (`HOIST_JOBS`); nil: as many as the graph allows. 1 builds
+    /// stages and platforms one after another (BuildLimits).
+    public var jobs: Int?
     /// `--network`, `--add-host`, `--ulimit`, `--shm-size`: what every RUN gets.
     public var runDefaults = RunDefaults()
     public var root: URL

@@ -39,13 +39,13 @@ public struct Builder: Sendable {
     let log: @Sendable (String) -> Void
     let warn: @Sendable (String) -> Void
 
-    /// Throws for an unreadable registries.conf or content store, or a bad `HOIST_JOBS`.
+    /// Throws for an unreadable registries.conf or content store.
     public init(options: BuildOptions, progress: BuildProgress) throws {
         self.options = options
         self.progress = progress
         log = { progress.log($0) }
         warn = { progress.warning($0) }
-        limits = try BuildLimits()
+        limits = BuildLimits(jobs: options.jobs)
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
                                   insecureHosts: options.insecureRegistries, observer: progress.transferObserver)

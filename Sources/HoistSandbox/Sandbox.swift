@@ -60,20 +60,17 @@ public struct Sandbox: Sendable {
     /// Runs the command to its end. Cancelling the task kills the sandbox (SIGKILL to its PID
     /// namespace); the outcome then carries the signal's status, and mounts are left to the caller.
     public func run(onLine: @escaping @Sendable (String) -> Void) async throws -> Outcome {
+        try Task.checkCancellation()
         let slot = SandboxRegistry.slot()
-        let address = Int(bitPattern: slot)
         defer { SandboxRegistry.release(slot) }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let thread = Thread {
-                    let slot = UnsafeMutablePointer<pid_t>(bitPattern: address)!
-                    continuation.resume(with: Result { try runBlocking(onLine: onLine, pid: slot) })
-                }
+                let thread = Thread { continuation.resume(with: Result { try runBlocking(onLine: onLine, pid: slot.pid) }) }
                 thread.stackSize = 1 << 20
                 thread.start()
             }
         } onCancel: {
-            SandboxRegistry.kill(UnsafeMutablePointer<pid_t>(bitPattern: address)!)
+            SandboxRegistry.kill(slot)
         }
     }
 

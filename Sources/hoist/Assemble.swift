@@ -261,6 +261,12 @@ struct Assemble: AsyncParsableCommand {
             guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
             options.sourceDateEpoch = seconds
         }
+        if let text = environment["HOIST_JOBS"], !text.isEmpty {
+            guard let jobs = Int(text), jobs > 0 else {
+                throw ValidationError("HOIST_JOBS=\(text): expected a positive number of stages to build at once (1 builds them one after another)")
+            }
+            options.jobs = jobs
+        }
         if let network { options.runDefaults.network = try RunDefaults.network(parsing: network) }
         options.runDefaults.extraHosts = try addHost.map(RunDefaults.HostEntry.init(parsing:))
         options.runDefaults.limits = try ulimit.map(ResourceLimit.init(parsing:))

@@ -1,0 +1,78 @@
+import Foundation
+import HoistBuild
+import HoistOCI
+import HoistTestSupport
+import Testing
+
+/// Stages that do not depend on each other run at once; the result is the same as one after another.
+@Suite struct StageGraphTests {
+    static let threeStages = """
+        FROM busybox AS a
+        RUN sleep 1 && echo a > /a
+        FROM busybox AS b
+        RUN sleep 1 && echo b > /b
+        FROM busybox AS c
+        RUN sleep 1 && echo c > /c
+        FROM busybox
+        COPY --from=a /a /a
+        COPY --from=b /b /b
+        COPY --from=c /c /c
+        """
+
+    @Test func parallelAndSequentialBuildsGiveTheSameImage() async throws {
+        let parallel = try BuildHarness(dockerfile: Self.threeStages)
+        let sequential = try BuildHarness(dockerfile: Self.threeStages)
+        let one = try await parallel.build { $0.sourceDateEpoch = 1_700_000_000 }
+        let other = try await sequential.build {
+            $0.sourceDateEpoch = 1_700_000_000
+            $0.jobs = 1
+        }
+        #expect(one.digest == other.digest)
+        #expect(one.image.configBytes == other.image.configBytes, "same history and diffIDs")
+    }
+
+    /// Each stage's RUN waits until all three have started (files in a shared cache mount): built
+    /// one after another, the first would wait in vain and fail after a minute.
+    @Test func independentStagesRunAtTheSameTime() async throws {
+        let stage = { (name: String) in
+            """
+            FROM busybox AS \(name)
+            RUN --mount=type=cache,target=/sync,id=rendezvous-\(UInt32.random(in: 0...UInt32.max)),sharing=shared \\
+                touch /sync/\(name) && i=0; while [ ! -e /sync/a ] || [ ! -e /sync/b ] || [ ! -e /sync/c ]; do \\
+                i=$((i+1)); [ $i -lt 600 ] || exit 7; sleep 0.1; done; echo \(name) > /\(name)
+            """
+        }
+        let id = UInt32.random(in: 0...UInt32.max)
+        let dockerfile = ["a", "b", "c"].map(stage).joined(separator: "\n").replacingOccurrences(of: #"rendezvous-\d+"#, with: "rendezvous-\(id)",
+                                                                                               options: .regularExpression)
+            + "\nFROM busybox\nCOPY --from=a /a /a\nCOPY --from=b /b /b\nCOPY --from=c /c /c\n"
+        let h = try BuildHarness(dockerfile: dockerfile)
+        let result = try await h.build { _ in }
+        #expect(result.image.layers.count == 4, "busybox and three COPY layers")
+    }
+
+    /// A stage that fails while another runs a long command: the long one is killed, the error is
+    /// the failing stage's with its line, and no process, mount or scratch directory is left.
+    @Test func aFailingStageStopsTheOthersCleanly() async throws {
+        // A duration no other process uses, to find the command by.
+        let marker = "sleep \(Int.random(in: 900_000...999_999))"
+        let h = try BuildHarness(dockerfile: """
+            FROM busybox AS long
+            RUN \(marker)
+            FROM busybox AS broken
+            RUN sleep 1 && exit 3
+            FROM busybox
+            COPY --from=long /etc/hostname /a
+            COPY --from=broken /etc/hostname /b
+            """)
+        await #expect { _ = try await h.build { _ in } } throws: { error in
+            let text = "\(error)"
+            return text.contains(":4") && text.contains("exit code: 3") && !text.contains(marker)
+        }
+        #expect(try Shell.run(["pgrep", "-f", marker]).status != 0, "the long RUN's process is gone")
+        let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        #expect(!mounts.contains(h.root.path), "no mount under the build's root is left")
+        let ingest = (try? FileManager.default.contentsOfDirectory(atPath: h.root.path + "/ingest")) ?? []
+        #expect(ingest.filter { $0.hasPrefix("run-") }.isEmpty, "no RUN scratch directory is left: \(ingest)")
+    }
+}
