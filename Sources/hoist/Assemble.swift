@@ -81,10 +81,17 @@ struct Assemble: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Only print the image digest.")
     var quiet = false
 
+    @Option(help: "Instead of building: check (lint), outline (build args, secrets, ssh) or targets (stages); add ,format=json for buildx's JSON.")
+    var call: String?
+
+    @Flag(help: "Check the Dockerfile with BuildKit's lint rules without building (--call=check).")
+    var check = false
+
     @Argument(help: "The build context directory.")
     var context: String
 
     func run() async throws {
+        if try runCallIfAsked() { return }  // --call / --check (Call.swift): nothing is built
         UserNamespaceEntry.enterIfNeeded()
         // Ctrl-C or SIGTERM during a RUN: kill the sandbox, detach its mounts, then leave.
         let signals = [SIGINT, SIGTERM].map { (number: Int32) -> DispatchSourceSignal in

@@ -64,14 +64,10 @@ public struct CheckDirective: Sendable, Equatable {
 }
 
 /// Lint warnings that `# check=error=true` turns into a failure.
-public struct LintViolation: Error, Sendable, Equatable, CustomStringConvertible {
+public struct LintViolation: Sendable, Equatable {
     public var rules: [String]
     public var warnings: [DockerfileWarning]
 
     /// BuildKit's words: `lint violation found for rules: A, B`.
     public var message: String { "lint violation found for rules: " + rules.joined(separator: ", ") }
-
-    public var description: String {
-        message + " (# check=error=true makes warnings errors):\n" + warnings.map { "  \($0)" }.joined(separator: "\n")
-    }
 }
