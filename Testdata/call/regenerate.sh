@@ -7,7 +7,7 @@
 #   NAME.status  its exit status
 #   NAME.stderr  only when the status is not 0: buildx's closing `ERROR: …` line(s), without the progress
 # The fixtures are pushed to the peers' registry first (outline and check load the base images' configs).
-# Needs root; starts Benchmarks/peers.sh. CallGoldenTests compares Hoist with these files; docs/call.md.
+# Needs root; starts Benchmarks/peers.sh. CallCommandTests (Tests/hoistTests) compares Hoist with these files; docs/call.md.
 #   Testdata/call/regenerate.sh [CASE ...]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
