@@ -6,11 +6,18 @@ public struct Dockerfile: Sendable {
     public var warnings: [DockerfileWarning]
 
     public var directives: [String: String] { tree.directives }
+    /// The `# check=` directive (no directive: report every non-experimental rule).
+    public var check: CheckDirective
+    /// The text as read, for `--call` outputs that quote it.
+    public var text: String
 
     /// Parses `text`; `file` is the name used in messages. A syntax error stops at once
     /// (`DockerfileError`); errors in instructions are all collected (`DockerfileErrors`).
-    public init(parsing text: String, file: String = "Dockerfile") throws {
+    /// `warnings` are BuildKit's lint rules that `# check=` leaves on; with `# check=error=true`
+    /// any of them fails the parse, unless `enforcingCheck` is false (`--call=check` reports them).
+    public init(parsing text: String, file: String = "Dockerfile", enforcingCheck: Bool = true) throws {
         self.file = file
+        self.text = text
         let syntaxErrors: [DockerfileError]
         (tree, syntaxErrors) = try SyntaxParser.read(text, file: file)
         var parser = InstructionParser(file: file)
@@ -23,33 +30,19 @@ public struct Dockerfile: Sendable {
         if errors.count == 1 { throw errors[0] }
         if !errors.isEmpty { throw DockerfileErrors(errors: errors) }
         self.instructions = instructions
-        warnings = try Dockerfile.applyCheckDirective(tree.warnings + parser.warnings, tree: tree, file: file)
-    }
-
-    /// `# check=skip=RuleA,RuleB;error=true` (or `skip=all`), as BuildKit's linter reads it: skipped
-    /// rules say nothing, and with `error=true` any remaining warning fails the parse.
-    static func applyCheckDirective(_ warnings: [DockerfileWarning], tree: SyntaxTree, file: String) throws -> [DockerfileWarning] {
-        guard let check = tree.directives["check"] else { return warnings }
-        var skipped: Set<String> = []
-        var asErrors = false
-        for setting in check.split(separator: ";") {
-            let kv = setting.split(separator: "=", maxSplits: 1).map { GoQuote.trimSpace(String($0)) }
-            guard kv.count == 2 else { continue }
-            switch kv[0].lowercased() {
-            case "skip": skipped.formUnion(kv[1].split(separator: ",").map { GoQuote.trimSpace(String($0)) })
-            case "error": asErrors = kv[1].lowercased() == "true"
-            default: break
+        let check = try tree.directives["check"].map { try CheckDirective(parsing: $0, location: SourceLocation(file: file, line: 1, column: 1)) }
+            ?? CheckDirective()
+        self.check = check
+        let found = tree.warnings + parser.warnings
+            + Linter.warnings(file: file, nodes: tree.nodes, instructions: instructions, escape: tree.escape)
+        let warnings = found.filter { check.reports($0.rule) }
+        self.warnings = warnings
+        if enforcingCheck, check.warningsAreErrors, !warnings.isEmpty {
+            let errors = warnings.map {
+                DockerfileError(SourceLocation(file: file, line: $0.location.line, column: 1), $0.message + " (an error because of # check=error=true)")
             }
-        }
-        let kept = warnings.filter { warning in
-            let rule = String(warning.message.prefix { $0 != ":" })
-            return !skipped.contains("all") && !skipped.contains(rule)
-        }
-        if asErrors, !kept.isEmpty {
-            let errors = kept.map { DockerfileError(SourceLocation(file: file, line: $0.location.line, column: 1), $0.message + " (an error because of # check=error=true)") }
             if errors.count == 1 { throw errors[0] }
             throw DockerfileErrors(errors: errors)
         }
-        return kept
     }
 }

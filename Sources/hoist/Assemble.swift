@@ -99,10 +99,17 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: .customLong("shm-size"), help: "Size of RUN's /dev/shm, e.g. 128m or 1g (default: 64m).")
     var shmSize: String?
 
+    @Option(help: "Instead of building: check (lint), outline (build args, secrets, ssh) or targets (stages); add ,format=json for buildx's JSON.")
+    var call: String?
+
+    @Flag(help: "Check the Dockerfile with BuildKit's lint rules without building (--call=check).")
+    var check = false
+
     @Argument(help: "The build context directory.")
     var context: String
 
     func run() async throws {
+        if try runCallIfAsked() { return }  // --call / --check (Call.swift): nothing is built
         UserNamespaceEntry.enterIfNeeded()
         let mode: ProgressMode
         do { mode = try ProgressMode.resolve(flag: progress, quiet: quiet, environment: ProcessInfo.processInfo.environment) } catch {

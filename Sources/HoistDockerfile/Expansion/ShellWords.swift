@@ -61,7 +61,7 @@ public struct ShellWords: Sendable {
             if c == words.escape {
                 if let next = chars.popFirst() { out.append(next) }
             } else if c == "$" {
-                out += try words.variable(&chars, environment)
+                out += try words.variable(&chars, environment, nil)
             } else {
                 out.append(c)
             }
@@ -72,6 +72,22 @@ public struct ShellWords: Sendable {
     /// Expands variables from `environment` and removes quotes and escapes.
     /// An unset variable expands to nothing, as in BuildKit.
     public func expand(_ word: String, _ environment: [String: String]) throws -> String {
+        try expand(word, environment, nil)
+    }
+
+    /// `expand`, also telling which variables the word named: those `environment` has (BuildKit's
+    /// `Matched`) and those it has not (`Unmatched`), for the lint rules and `--call=outline`.
+    public func expandReporting(_ word: String, _ environment: [String: String]) throws -> (result: String, matched: Set<String>, unmatched: Set<String>) {
+        let names = NameRecorder()
+        let result = try expand(word, environment, names)
+        return (result, names.names.filter { environment[$0] != nil }, names.names.filter { environment[$0] == nil })
+    }
+
+    private final class NameRecorder {
+        var names: Set<String> = []
+    }
+
+    private func expand(_ word: String, _ environment: [String: String], _ names: NameRecorder?) throws -> String {
         var out = ""
         var chars = Array(word)[...]
         var quote: Character?
@@ -87,7 +103,7 @@ public struct ShellWords: Sendable {
                 if quote == "\"", next != "$", next != "\"", next != escape { out.append(c) }
                 out.append(next)
             case "$" where quote != "'":
-                out += try variable(&chars, environment)
+                out += try variable(&chars, environment, names)
             default:
                 out.append(c)
             }
@@ -96,13 +112,14 @@ public struct ShellWords: Sendable {
         return out
     }
 
-    private func variable(_ chars: inout ArraySlice<Character>, _ env: [String: String]) throws -> String {
+    private func variable(_ chars: inout ArraySlice<Character>, _ env: [String: String], _ names: NameRecorder?) throws -> String {
         func isNameChar(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
         guard let first = chars.first else { return "$" }
         if first != "{" {
             guard isNameChar(first) else { return "$" }
             var name = ""
             while let c = chars.first, isNameChar(c) { name.append(c); chars.removeFirst() }
+            names?.names.insert(name)
             return env[name] ?? ""
         }
         chars.removeFirst()
@@ -127,13 +144,14 @@ public struct ShellWords: Sendable {
             throw ShellWordsError.unsupportedModifier(name)
         }
         let wordText = try braced(&chars, name)
+        names?.names.insert(name)
         let value = env[name]
         if op.isEmpty {
             guard wordText.isEmpty else { throw ShellWordsError.unsupportedModifier(name) }
             return value ?? ""
         }
         let setAndNonEmpty = !(value ?? "").isEmpty
-        let word = { try self.expand(wordText, env) }
+        let word = { try self.expand(wordText, env, names) }
         switch op {
         case ":-": return setAndNonEmpty ? value! : try word()
         case "-": if let value { return value } else { return try word() }
@@ -148,7 +166,7 @@ public struct ShellWords: Sendable {
             return Pattern.removeSuffix(value ?? "", pattern: try word(), longest: op == "%%")
         default:  // "/" or "//": ${v/pattern/replacement}
             let (pattern, replacement) = splitReplacement(wordText)
-            return Pattern.replace(value ?? "", pattern: try expand(pattern, env), with: try expand(replacement, env), all: op == "//")
+            return Pattern.replace(value ?? "", pattern: try expand(pattern, env, names), with: try expand(replacement, env, names), all: op == "//")
         }
     }
 

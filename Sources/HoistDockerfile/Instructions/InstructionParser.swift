@@ -2,9 +2,11 @@
 /// `Instruction`, as BuildKit's instructions package does. Errors say what is allowed instead.
 struct InstructionParser {
     let file: String
+    /// The lint rules BuildKit checks while it parses instructions (MaintainerDeprecated,
+    /// StageNameCasing, FromAsCasing, InvalidDefinitionDescription); `Linter` checks the rest.
     var warnings: [DockerfileWarning] = []
-    /// Stage names seen so far, lowercased, for BuildKit's DuplicateStageName rule.
-    private var stageNames: Set<String> = []
+    /// False inside ONBUILD: BuildKit parses a trigger without its linter.
+    private var linting = true
 
     static let keywords = ["FROM", "ARG", "ENV", "LABEL", "MAINTAINER", "WORKDIR", "USER", "EXPOSE", "VOLUME", "STOPSIGNAL",
                            "SHELL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "COPY", "ADD", "RUN", "ONBUILD"]
@@ -27,8 +29,19 @@ struct InstructionParser {
 
     struct Refusal: Error { var message: String }
 
-    private mutating func warn(_ location: SourceLocation, _ message: String) {
-        warnings.append(DockerfileWarning(location: location, message: message))
+    private mutating func warn(_ rule: LintRule, _ detail: String, _ node: Node, _ location: SourceLocation) {
+        guard linting else { return }
+        warnings.append(DockerfileWarning(rule, detail, at: location, endLine: node.endLine))
+    }
+
+    /// BuildKit's validateDefinitionDescription: the last comment above a FROM … AS name or an ARG
+    /// should start with the name it describes.
+    private mutating func checkDescription(_ keyword: String, names: [String], _ node: Node, _ location: SourceLocation) {
+        guard let last = node.comments.last, !names.isEmpty else { return }
+        let firstWord = String(last.split(separator: " ", omittingEmptySubsequences: false).first ?? "")
+        if names.contains(firstWord) { return }
+        let example = names.count > 1 ? "<arg_key>" : names[0]
+        warn(.invalidDefinitionDescription, "Comment for \(keyword) should follow the format: `# \(example) <description>`", node, location)
     }
 
     private mutating func meaning(of node: Node, location: SourceLocation) throws -> Instruction {
@@ -50,39 +63,38 @@ struct InstructionParser {
                 throw refuse("FROM requires either one or three arguments: FROM [--platform=…] image [AS name]")
             }
             if words.count == 3 {
+                if words[2] != words[2].lowercased() { warn(.stageNameCasing, "Stage name '\(words[2])' should be lowercase", node, location) }
+                // A FROM in mixed case is ConsistentInstructionCasing's business, not this rule's.
+                let from = node.keyword
+                if from == from.lowercased() ? words[1] != words[1].lowercased() : from == from.uppercased() && words[1] != words[1].uppercased() {
+                    warn(.fromAsCasing, "'\(words[1])' and '\(from)' keywords' casing do not match", node, location)
+                }
                 guard words[1].lowercased() == "as" else { throw refuse("expected 'AS' before the stage name, found \"\(words[1])\": FROM image AS name") }
-                if words[2] != words[2].lowercased() { warn(location, "StageNameCasing: stage name \"\(words[2])\" should be lowercase") }
-                if !stageNames.insert(words[2].lowercased()).inserted {
-                    warn(location, "DuplicateStageName: Duplicate stage name \"\(words[2].lowercased())\", stage names should be unique")
-                }
-                if (words[1] == "as") != (node.keyword == node.keyword.lowercased()) {
-                    warn(location, "FromAsCasing: 'as' and 'FROM' keywords' casing do not match")
-                }
+                checkDescription("FROM", names: [words[2].lowercased()], node, location)
             }
             return .from(FromInstruction(image: words[0], platform: f.strings["platform"], stageName: words.count == 3 ? words[2] : nil))
         case "ARG":
             _ = try flags([:])
             guard !words.isEmpty else { throw refuse("ARG requires at least one argument: ARG NAME[=default]") }
-            return .arg(try words.map { word in
+            let declarations = try words.map { word in
                 let name = String(word.prefix { $0 != "=" })
                 guard !name.isEmpty else { throw refuse("ARG \"\(word)\" has no name: ARG NAME[=default]") }
                 return ArgDeclaration(name: name, defaultValue: word.contains("=") ? String(word.drop { $0 != "=" }.dropFirst()) : nil)
-            })
+            }
+            checkDescription("ARG", names: declarations.map(\.name), node, location)
+            return .arg(declarations)
         case "ENV", "LABEL":
             _ = try flags([:])
             guard !words.isEmpty else { throw refuse("\(keyword) requires at least one argument: \(keyword) key=value") }
             var pairs: [KeyValue] = []
-            var legacy = false
             for i in stride(from: 0, to: words.count - 2, by: 3) {
                 guard !words[i].isEmpty else { throw refuse("\(keyword) names can not be blank: \(keyword) key=value") }
                 pairs.append(KeyValue(key: words[i], value: words[i + 1]))
-                legacy = legacy || words[i + 2].isEmpty
             }
-            if legacy { warn(location, "LegacyKeyValueFormat: \"\(keyword) key=value\" should be used instead of legacy \"\(keyword) key value\" format") }
             return keyword == "ENV" ? .env(pairs) : .label(pairs)
         case "MAINTAINER":
+            warn(.maintainerDeprecated, "Maintainer instruction is deprecated in favor of using label", node, location)
             let name = try exactlyOneOrRest(words, keyword: keyword, flags: try flags([:]))
-            warn(location, "MaintainerDeprecated: MAINTAINER is deprecated; use LABEL org.opencontainers.image.authors=\"\(name)\"")
             return .maintainer(name)
         case "WORKDIR": return .workdir(try exactlyOne("/path"))
         case "USER": return .user(try exactlyOne("user[:group]"))
@@ -103,9 +115,6 @@ struct InstructionParser {
             return .shell(words)
         case "CMD", "ENTRYPOINT":
             _ = try flags([:])
-            if !node.isJSON, !words.isEmpty {
-                warn(location, "JSONArgsRecommended: JSON arguments recommended for \(keyword) to prevent unintended behavior related to OS signals")
-            }
             return keyword == "CMD" ? .cmd(node.isJSON ? .exec(words) : .shell(words.first ?? "")) : .entrypoint(command())
         case "HEALTHCHECK":
             return .healthcheck(try healthcheck(node, try flags(["interval": .string, "timeout": .string, "start-period": .string,
@@ -149,6 +158,8 @@ struct InstructionParser {
             let inner = child.keyword.uppercased()
             if inner == "ONBUILD" { throw refuse("chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed") }
             if inner == "FROM" || inner == "MAINTAINER" { throw refuse("\(inner) isn't allowed as an ONBUILD trigger") }
+            linting = false
+            defer { linting = true }
             let trigger = try meaning(of: child, location: location)
             return .onbuild(OnBuildTrigger(expression: GoQuote.trimSpace(child.original), instruction: trigger))
         default:

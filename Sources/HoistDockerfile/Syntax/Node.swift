@@ -19,6 +19,10 @@ public struct Node: Sendable, Equatable {
     /// 1-based column of the keyword on the start line.
     public var column: Int
     public var heredocs: [Heredoc]
+    /// The comment lines right above the instruction (BuildKit's PrevComment): without the `#` and
+    /// surrounding blanks; an empty `#` line clears them, a blank line does not. Stage and ARG
+    /// descriptions come from here.
+    public var comments: [String] = []
 
     public init(keyword: String, flags: [String] = [], arguments: [Argument] = [], isJSON: Bool = false,
                 original: String = "", startLine: Int = 0, endLine: Int = 0, column: Int = 1, heredocs: [Heredoc] = []) {

@@ -19,6 +19,7 @@ public enum SyntaxParser {
         var warnings: [DockerfileWarning] = []
         // Errors in one instruction's arguments are collected so that all of them are reported.
         var errors: [DockerfileError] = []
+        var comments: [String] = []
         func fail(_ line: Int, _ message: String) -> DockerfileError {
             DockerfileError(SourceLocation(file: file, line: max(line, 1), column: 1), message, line: lines.text(ofLine: line))
         }
@@ -27,8 +28,14 @@ public enum SyntaxParser {
             var first = raw.trimmingNewline()
             let leading = first.prefix { GoQuote.isSpace($0) }.count
             first = GoQuote.trimLeftSpace(first)
+            let directivesBefore = directives.values.count
             if let error = directives.consider(first) { throw fail(number, error) }
-            if DirectiveReader.isComment(first) { continue }
+            if DirectiveReader.isComment(first) {
+                // As BuildKit: the text after the line's first character, trimmed; directives are not comments.
+                let comment = GoQuote.trimSpace(String(String.UnicodeScalarView(raw.trimmingNewline().dropFirst())))
+                if comment.isEmpty { comments = [] } else if directives.values.count == directivesBefore { comments.append(comment) }
+                continue
+            }
             let (firstPart, firstEnds) = directives.trimContinuation(first)
             if firstEnds && firstPart.isEmpty { continue }
             // A new string, not the slice: appending to a slice would copy the whole file each time.
@@ -46,8 +53,9 @@ public enum SyntaxParser {
             }
             let text = line
             if sawEmptyContinuation {
-                warnings.append(DockerfileWarning(location: SourceLocation(file: file, line: number, column: 1),
-                                                  message: "empty continuation line (deprecated; will become an error in a future BuildKit)"))
+                // BuildKit places it on the instruction's last line.
+                warnings.append(DockerfileWarning(.noEmptyContinuation, "Empty continuation line",
+                                                  at: SourceLocation(file: file, line: lines.number, column: 1)))
             }
             var node: Node
             do {
@@ -57,6 +65,8 @@ public enum SyntaxParser {
                 continue
             }
             node.startLine = number
+            node.comments = comments
+            comments = []
             if HeredocReader.canContainHeredoc(node) {
                 for var heredoc in HeredocReader.heredocs(in: text) {
                     var terminated = false

@@ -15,10 +15,25 @@ public struct SyntaxTree: Sendable {
     public var endLine: Int { nodes.last?.endLine ?? 0 }
 }
 
-/// A warning with the place it concerns.
+/// A warning with the place it concerns: one of BuildKit's lint rules and its message.
 public struct DockerfileWarning: Sendable, Equatable, CustomStringConvertible {
+    /// Where the instruction the rule is about starts (BuildKit's range start).
     public var location: SourceLocation
-    public var message: String
+    /// The last line of that instruction (BuildKit's range end).
+    public var endLine: Int
+    public var rule: LintRule
+    /// The rule's message for this place, as BuildKit words it.
+    public var detail: String
+
+    public init(_ rule: LintRule, _ detail: String, at location: SourceLocation, endLine: Int? = nil) {
+        self.rule = rule
+        self.detail = detail
+        self.location = location
+        self.endLine = endLine ?? location.line
+    }
+
+    /// `Rule: detail`, as BuildKit's build output names a warning.
+    public var message: String { "\(rule.name): \(detail)" }
 
     public var description: String { "\(location.file):\(location.line): \(message)" }
 }
