@@ -330,3 +330,39 @@ private func expectStoreConsistentBlobs(_ root: String, sourceLocation: SourceLo
         #expect(sum.hasPrefix(name + " "), "blob \(name) is corrupt", sourceLocation: sourceLocation)
     }
 }
+
+/// The build-level flags every RUN gets: `--add-host`, `--network`, `--ulimit`, `--shm-size`.
+@Suite struct RunDefaultsCommandTests {
+    @Test func buildFlagsReachEveryRun() throws {
+        let h = try CLIHarness(dockerfile: """
+            FROM busybox
+            RUN cat /etc/hosts > /hosts && ulimit -n > /nofile && df -k /dev/shm | tail -1 > /shm && ip link 2>/dev/null | grep -c '^[0-9]' > /links || true
+            """)
+        let dest = h.root.path + "/rootfs"
+        let result = try h.hoist(["assemble", "-o", "type=local,dest=\(dest)", "--add-host", "db.internal:10.1.2.3", "--add-host", "v6host=::1",
+                                  "--network=none", "--ulimit", "nofile=321:654", "--shm-size", "96m", "."])
+        try #require(result.status == 0, "\(result.stderr)")
+        let hosts = try String(contentsOfFile: dest + "/hosts", encoding: .utf8)
+        #expect(hosts.contains("10.1.2.3\tdb.internal\n") && hosts.contains("::1\tv6host\n"), "\(hosts)")
+        #expect(try String(contentsOfFile: dest + "/nofile", encoding: .utf8) == "321\n")
+        let shm = try String(contentsOfFile: dest + "/shm", encoding: .utf8).split(separator: " ", omittingEmptySubsequences: true)
+        #expect(shm.count > 1 && shm[1] == "98304", "96m of /dev/shm in KiB: \(shm)")
+        #expect(try String(contentsOfFile: dest + "/links", encoding: .utf8) == "1\n", "--network=none: only loopback")
+        // Another --add-host is another step: the cached result is not reused.
+        let again = try h.hoist(["assemble", "-o", "type=local,dest=\(dest)2", "--add-host", "db.internal:10.9.9.9", "--network=none",
+                                 "--ulimit", "nofile=321:654", "--shm-size", "96m", "."])
+        try #require(again.status == 0, "\(again.stderr)")
+        #expect(try String(contentsOfFile: dest + "2/hosts", encoding: .utf8).contains("10.9.9.9\tdb.internal"))
+    }
+
+    @Test func badBuildFlagValuesSayWhatIsWrong() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN true\n")
+        expectOneLineError(try h.build(["--add-host", "nohost"]), ["--add-host nohost: expected HOST:IP"])
+        expectOneLineError(try h.build(["--add-host", "db:300.1.1.1"]), ["--add-host db:300.1.1.1", "is not an IP address"])
+        expectOneLineError(try h.build(["--network", "bridge"]), ["--network bridge: expected default, none or host"])
+        expectOneLineError(try h.build(["--ulimit", "files=10"]), ["--ulimit files=10", "nofile"])
+        expectOneLineError(try h.build(["--ulimit", "nofile=20:10"]), ["--ulimit nofile=20:10", "above the hard limit"])
+        expectOneLineError(try h.build(["--shm-size", "lots"]), ["--shm-size lots", "64m"])
+        expectOneLineError(try h.build([], environment: ["HOIST_JOBS": "zero"]), ["HOIST_JOBS=zero", "positive number"])
+    }
+}
