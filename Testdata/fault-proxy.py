@@ -13,6 +13,8 @@ ACTION is one of
   "flip"     flip one byte in the middle of the body
   "overlong" send the whole body under a Content-Length "extra" bytes (default 100) larger, then close
   "drop"     forward the request (the registry acts on it), then close without answering
+  "delay"    wait "seconds" (default 0.025) before forwarding, as a registry across a network
+             answers later (Benchmarks/graph.sh); give "times" a large number to delay every request
 A rule with "range": true matches only requests that carry a Range header (a resume).
 Every request is logged to LOG as "METHOD PATH RANGE -> what happened".
 Standard library only; one connection per request (it answers with Connection: close).
@@ -76,6 +78,8 @@ async def handle(client_reader, client_writer):
             log(f"{method} {path} {headers.get('range', '-')} -> {status}")
             await client_writer.drain()
             return
+        if rule and rule["action"] == "delay":
+            await asyncio.sleep(rule.get("seconds", 0.025))
         host, port = UPSTREAM.rsplit(":", 1)
         up_reader, up_writer = await asyncio.open_connection(host, int(port))
         request_lines = head.decode("latin-1").split("\r\n")

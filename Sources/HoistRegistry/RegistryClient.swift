@@ -23,6 +23,8 @@ public actor RegistryClient {
     var tokens = TokenCache()
     /// Token requests in flight, so concurrent transfers that meet the same challenge ask once.
     var pendingTokens: [String: Task<Void, Error>] = [:]
+    /// `/v2/` pings in flight, by host.
+    var pendingPings: [String: Task<String, Error>] = [:]
     public private(set) var stats = TransferStats()
     /// Blob downloads going on, so a second ask for the same blob waits for the first.
     var blobsInFlight: [Digest: Task<Void, Error>] = [:]
@@ -156,8 +158,17 @@ public actor RegistryClient {
 
     /// `scheme://host`, found by pinging `/v2/`: HTTPS first; plain HTTP only for hosts that are
     /// insecure (registries.conf, --insecure-registry) or on loopback, as docker does.
+    /// Concurrent first requests to one host (parallel stages and platforms) share one ping.
     func baseURL(_ endpoint: Endpoint) async throws -> String {
         if let scheme = schemes[endpoint.host] { return "\(scheme)://\(endpoint.host)" }
+        if let pending = pendingPings[endpoint.host] { return try await pending.value }
+        let task = Task { try await self.ping(endpoint) }
+        pendingPings[endpoint.host] = task
+        defer { pendingPings[endpoint.host] = nil }
+        return try await task.value
+    }
+
+    private func ping(_ endpoint: Endpoint) async throws -> String {
         let mayUseHTTP = isInsecure(endpoint) || Endpoint.isLoopback(host: endpoint.host)
         let tls = try tls(endpoint)
         var errors: [String] = []

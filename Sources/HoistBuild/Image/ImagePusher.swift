@@ -2,7 +2,7 @@ import HoistOCI
 import HoistRegistry
 
 /// The one way an image reaches a registry (`assemble --push`, `hoist push`, `hoist copy`): every
-/// blob first (HEAD ▸ mount from the same registry ▸ stream from another ▸ upload, four at a
+/// blob first (HEAD ▸ mount from the same registry ▸ stream from another ▸ upload, eight at a
 /// time), then an index's platform manifests by digest, the root last under the reference's tag
 /// (or by digest when the reference is pinned), so a registry never holds a manifest whose
 /// blobs or children are missing.
@@ -15,8 +15,13 @@ struct ImagePusher {
     func push(_ content: ImageContent, to reference: Reference) async throws -> Endpoint {
         let target = try registry.resolver.pushEndpoint(for: reference)
         try await pushBlobs(content.blobs, to: target)
-        for child in content.children {
-            try await registry.putManifest(child.bytes, mediaType: child.mediaType, to: target, tag: nil)
+        // The platforms' manifests (by digest) at once; the root only once they are all there.
+        let registry = self.registry
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for child in content.children {
+                group.addTask { _ = try await registry.putManifest(child.bytes, mediaType: child.mediaType, to: target, tag: nil) }
+            }
+            try await group.waitForAll()
         }
         let tag: String? = reference.digest != nil ? nil : (reference.tag ?? "latest")
         let digest = try await registry.putManifest(content.root.bytes, mediaType: content.root.mediaType, to: target, tag: tag)
@@ -24,7 +29,7 @@ struct ImagePusher {
         return target
     }
 
-    /// Makes every blob present in `target`, four at a time: HEAD ▸ mount (from the same registry)
+    /// Makes every blob present in `target`, eight at a time: HEAD ▸ mount (from the same registry)
     /// ▸ upload, fetching a blob that lives elsewhere through the local store once.
     private func pushBlobs(_ blobs: [LayerRef], to target: Endpoint) async throws {
         let registry = self.registry
@@ -52,7 +57,7 @@ struct ImagePusher {
                 }
                 return true
             }
-            for _ in 0..<4 { _ = next() }
+            for _ in 0..<8 { _ = next() }
             while try await group.next() != nil { _ = next() }
         }
     }
