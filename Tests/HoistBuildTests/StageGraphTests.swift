@@ -31,6 +31,26 @@ import Testing
         #expect(one.image.configBytes == other.image.configBytes, "same history and diffIDs")
     }
 
+    /// Two platforms built at once give the index that one after another gives.
+    @Test func platformsAtOnceGiveTheSameIndexAsOneAfterAnother() async throws {
+        let dockerfile = "FROM multiarch:latest AS base\nARG TARGETARCH\nCOPY app.txt /app-$TARGETARCH.txt\nFROM base\nCOPY --from=nginx /etc/nginx/nginx.conf /etc/\n"
+        let together = try BuildHarness(dockerfile: dockerfile, files: ["app.txt": "both\n"])
+        try #require(together.fixtures.hasMultiarch, "the arm64 busybox fixture is missing: run Testdata/fetch-arm64-busybox.sh")
+        let apart = try BuildHarness(dockerfile: dockerfile, files: ["app.txt": "both\n"])
+        let platforms = [Platform(os: "linux", architecture: "amd64"), Platform(os: "linux", architecture: "arm64")]
+        let one = try await together.build {
+            $0.platforms = platforms
+            $0.sourceDateEpoch = 1_700_000_000
+        }
+        let other = try await apart.build {
+            $0.platforms = platforms
+            $0.sourceDateEpoch = 1_700_000_000
+            $0.jobs = 1
+        }
+        #expect(one.index != nil && one.digest == other.digest)
+        #expect(one.images.map(\.manifestDigest) == other.images.map(\.manifestDigest))
+    }
+
     /// Each stage's RUN waits until all three have started (files in a shared cache mount): built
     /// one after another, the first would wait in vain and fail after a minute.
     @Test func independentStagesRunAtTheSameTime() async throws {
