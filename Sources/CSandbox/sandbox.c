@@ -250,7 +250,8 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     /* Before capabilities go: raising a hard limit needs CAP_SYS_RESOURCE. */
     for (size_t i = 0; i < s->nrlimits; i++) {
         struct rlimit limit = {.rlim_cur = s->rlimits[i].soft, .rlim_max = s->rlimits[i].hard};
-        if (setrlimit(s->rlimits[i].resource, &limit) < 0) fail(fd, "setrlimit (--ulimit)");
+        if (setrlimit(s->rlimits[i].resource, &limit) < 0)
+            fail(fd, "--ulimit: the kernel refused a limit (only root raises a hard limit above the current one; nofile stops at fs.nr_open)");
     }
     if (!s->all_capabilities) {
         drop_capabilities(fd);
@@ -262,6 +263,9 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     if ((s->ngroups > 0 || !s->in_user_namespace) && setgroups(s->ngroups, s->groups) < 0) fail(fd, "setgroups");
     if (setgid(s->gid) < 0) fail(fd, "setgid");
     if (setuid(s->uid) < 0) fail(fd, "setuid");
+    /* Changing ids clears the parent-death signal: set it again, so a RUN as another user still
+       dies (and takes its PID namespace with it) when Hoist kills the outer process. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail(fd, "prctl");
     umask(022);
     if (s->stdout_fd >= 0 && dup2(s->stdout_fd, 1) < 0) fail(fd, "stdout");
     if (s->stderr_fd >= 0 && dup2(s->stderr_fd, 2) < 0) fail(fd, "stderr");

@@ -36,12 +36,14 @@ extension Builder {
     /// Writes every `--cache-to`. A failure throws `CacheError.exportFailed` unless that export says `ignore-error=true`.
     func exportCache(_ cache: BuildCache, images: [AssembledImage], sources: [ImageSources]) async throws {
         guard !options.cacheTo.isEmpty else { return }
-        let steps = await cache.produced
+        // Stages and platforms finish in any order: sort, so the cache's bytes do not depend on it.
+        let steps = await cache.produced.sorted { $0.record.key < $1.record.key }
         var indexes: [(layer: Digest, bytes: [UInt8])] = []
         var seen: Set<Digest> = []
         for source in sources {
             for entry in await source.indexCache.served() where seen.insert(entry.layer).inserted { indexes.append(entry) }
         }
+        indexes.sort { $0.layer < $1.layer }
         let finalLayers = Set(images.flatMap { $0.layers.map(\.descriptor.digest) })
         for spec in options.cacheTo {
             if let asked = spec.compression, asked.mediaType != options.compression.mediaType {

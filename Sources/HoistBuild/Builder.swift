@@ -48,7 +48,8 @@ public struct Builder: Sendable {
         limits = BuildLimits(jobs: options.jobs)
         store = try ContentStore(root: options.root)
         registry = RegistryClient(conf: try RegistriesConf.load(explicitPath: options.registriesConf), store: store,
-                                  insecureHosts: options.insecureRegistries, observer: progress.transferObserver)
+                                  insecureHosts: options.insecureRegistries, observer: progress.transferObserver,
+                                  warn: { progress.warning($0) })
         // Rootless snapshots mark opaque directories with user.overlay.* instead of trusted.overlay.*.
         snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.snapshotDirectoryName).path)
     }
@@ -188,8 +189,9 @@ public struct Builder: Sendable {
         let plan = StagePlan(graph: graph, sources: sources,
                              context: try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath)),
                              clock: BuildClock(epoch: options.sourceDateEpoch), cache: cache, platform: multiPlatform ? platform : nil)
-        // Base images are resolved (and a RUN stage's missing layers fetched) as soon as the graph is known.
-        async let prefetched: Void = prefetch(plan)
+        // Base images are resolved (and a RUN stage's missing layers fetched) as soon as the graph
+        // is known; HOIST_JOBS=1 keeps the old order, one thing after another.
+        async let prefetched: Void = limits.jobs == 1 ? () : prefetch(plan)
         let built = try await runStages(plan)
         await prefetched
         let clock = plan.clock

@@ -9,8 +9,9 @@ extension StageExecutor {
     /// The cached layer for `key`, or nil when the step must run. A hit stays a reference into its
     /// registry or layout unless its bytes will be needed (a RUN follows, or the outputs need
     /// them): then it is fetched and verified now, and one that fails is refused with a warning.
-    func cachedLayer(_ key: CacheKey, step: Step, what: String) async -> LayerRef? {
-        switch await cache.lookup(key, step: step.id) {
+    /// `claim`: a miss claims the key (`BuildCache.claim`); the caller then releases it.
+    func cachedLayer(_ key: CacheKey, step: Step, what: String, claim: Bool = false) async -> LayerRef? {
+        switch claim ? await cache.claim(key, step: step.id) : await cache.lookup(key, step: step.id) {
         case let .hit(layer, from):
             // The key includes the compression, so only a cache written otherwise (by hand) gets here.
             guard ImageAssembler.ociMediaType(for: layer.descriptor.mediaType) == compression.mediaType else {

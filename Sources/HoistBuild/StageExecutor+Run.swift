@@ -37,15 +37,21 @@ extension StageExecutor {
         if let size = runDefaults.shmSize { key.add("shm size", "\(size)") }
         key.add("security", run.security ?? "")
         for (target, mount) in mounts { try key.add(mount: target, mount) }
-        if let cached = await cachedLayer(key, step: step, what: "RUN") { return (cached, createdBy) }
+        if let cached = await cachedLayer(key, step: step, what: "RUN", claim: true) { return (cached, createdBy) }
 
         let runStep = RunStep(sources: sources, store: store, snapshotter: snapshotter, clock: clock, compression: compression,
                               progress: progress, limits: limits, defaults: runDefaults)
-        let layer = try await runStep.run(argv: argv, environment: environment + mountEnvironment,
-                                          network: network, mounts: mounts, insecure: run.security == "insecure",
-                                          state: state, createdBy: createdBy, location: location)
-        await cache.record(key, step: step.id, layer: layer)
-        return (layer, createdBy)
+        do {
+            let layer = try await runStep.run(argv: argv, environment: environment + mountEnvironment,
+                                              network: network, mounts: mounts, insecure: run.security == "insecure",
+                                              state: state, createdBy: createdBy, location: location)
+            await cache.record(key, step: step.id, layer: layer)
+            await cache.release(key)
+            return (layer, createdBy)
+        } catch {
+            await cache.release(key)
+            throw error
+        }
     }
 
     /// RUN's argv and network. `RUN <<EOF` runs the heredoc as the script, or, when it starts with

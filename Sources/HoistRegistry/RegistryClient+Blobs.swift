@@ -46,12 +46,12 @@ extension RegistryClient {
         try await transfers.run {
             var event = TransferEvent(direction: .download, digest: descriptor.digest, total: descriptor.size, current: 0, done: false)
             let meter = observer?(event)
-            defer {
-                event.current = descriptor.size
-                event.done = true
-                meter?(event)
-            }
-            return try await downloadNow(descriptor, from: endpoint, meter: meter, finish: finish)
+            let path = try await downloadNow(descriptor, from: endpoint, meter: meter, finish: finish)
+            // Only a verified blob is reported complete; a failed one ends with its vertex.
+            event.current = descriptor.size
+            event.done = true
+            meter?(event)
+            return path
         }
     }
 

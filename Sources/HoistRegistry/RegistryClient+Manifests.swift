@@ -114,7 +114,7 @@ extension RegistryClient {
         let config = try CanonicalJSON.decode(ImageConfig.self, from: try store.read(manifest.config.digest))
         if !chosenFromIndex, !config.platform.matches(platform) {
             // A single-platform image for another platform: docker warns and uses it; so do we, but say so.
-            FileHandle.standardError.write(Data("warning: \(reference) is \(config.platform), not \(platform)\n".utf8))
+            warn("\(reference) is \(config.platform), not \(platform)")
         }
         return ResolvedImage(reference: reference, endpoint: endpoint, manifestDigest: fetched.digest, manifest: manifest, config: config)
     }

@@ -34,12 +34,11 @@ extension RegistryClient {
         let bytes = try await transfers.run {
             var event = TransferEvent(direction: .upload, digest: descriptor.digest, total: size, current: 0, done: false)
             let meter = observer?(event)
-            defer {
-                event.current = size
-                event.done = true
-                meter?(event)
-            }
-            return try await upload(descriptor.digest, size: size, to: endpoint, location: uploadLocation)
+            let sent = try await upload(descriptor.digest, size: size, to: endpoint, location: uploadLocation)
+            event.current = size
+            event.done = true
+            meter?(event)
+            return sent
         }
         record(upload: descriptor.digest, bytes: bytes)
         return .uploaded(bytes: bytes)

@@ -32,12 +32,16 @@ public actor RegistryClient {
     let transfers = ConcurrencyLimit(width: 8)
     /// Told about each blob transfer, for progress views.
     let observer: TransferObserver?
+    /// Where warnings go (an image for another platform than asked); default: stderr.
+    let warn: @Sendable (String) -> Void
 
     public init(conf: RegistriesConf, store: ContentStore, transport: HTTPTransport = CurlTransport(),
                 credentials: CredentialStore = CredentialStore(), certificates: CertificateDirectories = CertificateDirectories(),
                 insecureHosts: Set<String> = [], retry: RetryPolicy = .fromEnvironment(), chunking: ChunkingPolicy = ChunkingPolicy(),
-                observer: TransferObserver? = nil) {
+                observer: TransferObserver? = nil,
+                warn: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }) {
         self.observer = observer
+        self.warn = warn
         self.chunking = chunking
         self.transport = transport
         self.store = store

@@ -131,20 +131,17 @@ struct Assemble: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         do {
             let options = try makeOptions()
+            // The printer is made last: a tty one hides the cursor, and only `finish` shows it again.
+            let sink = PrinterSink()
+            let progress = BuildProgress { sink.receive($0) }
+            let builder = try Builder(options: options, progress: progress)
             let printer: ProgressPrinter? = switch mode {
             case .tty: TTYPrinter()
             case .plain, .auto: PlainPrinter()
             case .rawjson: RawJSONPrinter()
             case .quiet: nil
             }
-            let progress = BuildProgress { event in
-                if let printer {
-                    printer.receive(event)
-                } else if case let .warning(text, _) = event {
-                    writeStandardError("warning: \(text)\n")
-                }
-            }
-            let builder = try Builder(options: options, progress: progress)
+            sink.printer = printer
             let result: BuildResult
             do {
                 result = try await builder.run()
@@ -293,5 +290,19 @@ struct Assemble: AsyncParsableCommand {
     private static func bool(_ text: String, _ key: String) throws -> Bool {
         guard let value = BuildxAttributes.bool(text) else { throw ValidationError("--output …,\(key)=\(text): expected true or false") }
         return value
+    }
+}
+
+/// Where progress events go: the printer once it exists; warnings to stderr when there is none (quiet).
+private final class PrinterSink: @unchecked Sendable {
+    // Set once, before the build starts; read under BuildProgress's lock.
+    var printer: ProgressPrinter?
+
+    func receive(_ event: ProgressEvent) {
+        if let printer {
+            printer.receive(event)
+        } else if case let .warning(text, _) = event {
+            writeStandardError("warning: \(text)\n")
+        }
     }
 }

@@ -71,13 +71,38 @@ import Testing
         #expect(result.image.layers.count == 4, "busybox and three COPY layers")
     }
 
-    /// A stage that fails while another runs a long command: the long one is killed, the error is
-    /// the failing stage's with its line, and no process, mount or scratch directory is left.
+    /// The same RUN in two stages at once runs once: the second waits for the first's result, as
+    /// one stage after another would reuse it. The command's output differs on every run.
+    @Test func theSameRunInTwoStagesRunsOnce() async throws {
+        let h = try BuildHarness(dockerfile: """
+            FROM busybox AS one
+            RUN cat /proc/sys/kernel/random/uuid > /id && sleep 1
+            FROM busybox AS two
+            RUN cat /proc/sys/kernel/random/uuid > /id && sleep 1
+            FROM scratch
+            COPY --from=one /id /one
+            COPY --from=two /id /two
+            """)
+        let tag = try h.uniqueTag()
+        _ = try await h.build {
+            $0.tags = [tag]
+            $0.push = true
+        }
+        let out = try TempDirectory("hoist-same-run")
+        let image = try UnpackedImage(skopeoSource: "docker://\(tag)", into: out.path)
+        let one = try #require(image.contents("/one"))
+        #expect(one.count == 37 && image.contents("/two") == one, "both stages' /id is the one RUN's: \(one)")
+    }
+
+    /// A stage that fails while another runs a long command (as another user, whose parent-death
+    /// signal the kernel clears on setuid): the long one is killed, the error is the failing
+    /// stage's with its line, and no process, mount or scratch directory is left.
     @Test func aFailingStageStopsTheOthersCleanly() async throws {
         // A duration no other process uses, to find the command by.
         let marker = "sleep \(Int.random(in: 900_000...999_999))"
         let h = try BuildHarness(dockerfile: """
             FROM busybox AS long
+            USER 65534:65534
             RUN \(marker)
             FROM busybox AS broken
             RUN sleep 1 && exit 3
@@ -87,9 +112,15 @@ import Testing
             """)
         await #expect { _ = try await h.build { _ in } } throws: { error in
             let text = "\(error)"
-            return text.contains(":4") && text.contains("exit code: 3") && !text.contains(marker)
+            return text.contains(":5") && text.contains("exit code: 3") && !text.contains(marker)
         }
-        #expect(try Shell.run(["pgrep", "-f", marker]).status != 0, "the long RUN's process is gone")
+        // The kill is sent before the build returns; give the kernel a moment to reap the namespace.
+        var alive = true
+        for _ in 0..<50 where alive {
+            alive = try Shell.run(["pgrep", "-f", marker]).status == 0
+            if alive { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(!alive, "the long RUN's process is gone")
         let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
         #expect(!mounts.contains(h.root.path), "no mount under the build's root is left")
         let ingest = (try? FileManager.default.contentsOfDirectory(atPath: h.root.path + "/ingest")) ?? []

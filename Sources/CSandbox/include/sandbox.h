@@ -13,9 +13,6 @@ struct hoist_mount {
     int readonly;
 };
 
-/// One command to run in a new mount, PID, UTS and IPC namespace (and network namespace when
-/// `new_network`), with `rootfs` as its root. Everything between fork and exec is in C: Swift's
-/// runtime is not safe to run in a forked child.
 /* A resource limit for the command (`--ulimit`): RLIMIT_* and its soft and hard values. */
 struct hoist_rlimit {
     int resource;
@@ -23,6 +20,9 @@ struct hoist_rlimit {
     unsigned long long hard;
 };
 
+/// One command to run in a new mount, PID, UTS and IPC namespace (and network namespace when
+/// `new_network`), with `rootfs` as its root. Everything between fork and exec is in C: Swift's
+/// runtime is not safe to run in a forked child.
 struct hoist_sandbox {
     const char *rootfs;
     const char *const *argv;      /* NULL-terminated */

@@ -66,6 +66,27 @@ actor BuildCache {
 
     /// The result for `key`, or why there is none: the first input that changed since the last
     /// result of the same `step`, when one is known.
+    /// Steps being run now under a claim, with the lookups waiting for their results.
+    private var running: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// `lookup`, but a miss claims `key` for the caller, which must `release` it when its step has
+    /// recorded its result or failed. A lookup of a claimed key waits for the release and looks
+    /// again: two stages running the same step at once run it once, as BuildKit merges identical
+    /// vertices, and the image is the one a build of one stage after another gives.
+    func claim(_ key: CacheKey, step: String) async -> Lookup {
+        while running[key.key] != nil {
+            await withCheckedContinuation { running[key.key, default: []].append($0) }
+        }
+        let result = lookup(key, step: step)
+        if case .miss = result, !noCache { running[key.key] = [] }
+        return result
+    }
+
+    /// Ends the claim on `key` and wakes the lookups waiting for it.
+    func release(_ key: CacheKey) {
+        for waiter in running.removeValue(forKey: key.key) ?? [] { waiter.resume() }
+    }
+
     func lookup(_ key: CacheKey, step: String) -> Lookup {
         if noCache { return .miss("--no-cache") }
         let name = key.key

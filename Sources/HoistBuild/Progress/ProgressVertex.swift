@@ -27,9 +27,10 @@ public struct ProgressVertex: Sendable {
     /// Ends the vertex; `cached` when its result came from a cache.
     public func done(cached: Bool = false) { progress.emit(.completed(vertex: id, at: Date(), cached: cached, error: nil)) }
 
-    /// Ends the vertex with `error` (a cancelled one says so, as buildx prints CANCELED).
+    /// Ends the vertex with `error`. A step stopped because another failed first (its task is
+    /// cancelled, whatever error that made) says `context canceled`, which buildx prints as CANCELED.
     public func failed(_ error: Error) {
-        let text = error is CancellationError ? "context canceled" : "\(error)"
+        let text = error is CancellationError || Task.isCancelled ? "context canceled" : "\(error)"
         progress.emit(.completed(vertex: id, at: Date(), cached: false, error: text))
     }
 

@@ -31,7 +31,7 @@ final class MountMaker {
             if case .layers = mount {} else if !relative.hasPrefix("dev/") { try makeTarget(relative, isFile: mount.isFile) }
             switch mount {
             case let .cache(id, sharing, mode, uid, gid, seed):
-                let (directory, isNew) = try cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid)
+                let (directory, isNew) = try await cacheDirectory(id, sharing: sharing, mode: mode, uid: uid, gid: gid)
                 if isNew, let seed {
                     // A new cache starts as a copy of `source` in the stage or image named by from=.
                     let source = try await path(seed.source, in: seed.layers, view: "seed-\(n)", snapshots: snapshots)
@@ -121,7 +121,7 @@ final class MountMaker {
 
     /// The cache directory for `id`, made on first use; `locked` waits for other builds using it,
     /// `private` takes a fresh directory when another build holds it, `shared` just uses it.
-    private func cacheDirectory(_ id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int) throws -> (String, Bool) {
+    private func cacheDirectory(_ id: String, sharing: MountSpec.Sharing, mode: UInt32, uid: Int, gid: Int) async throws -> (String, Bool) {
         let name = Array(id.utf8).map { String(format: "%02x", $0) }.joined().prefix(120)
         let directory = "\(cacheRoot)/\(name)"
         var isNew = false
@@ -141,7 +141,14 @@ final class MountMaker {
         let fd = open(directory + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw BuildError.context("cache \(id): cannot open its lock") }
         if sharing == .locked {
-            flock(fd, LOCK_EX)
+            // Another stage of this build may hold it: wait off Swift's pool (a blocking flock on
+            // one of its threads could keep the holder from ever resuming), and stop when cancelled.
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                do { try await Task.sleep(for: .milliseconds(20)) } catch {
+                    close(fd)
+                    throw error
+                }
+            }
         } else if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             close(fd)
             let fresh = "\(scratch)/cache-\(UUID().uuidString)"

@@ -58,6 +58,7 @@ public struct RunDefaults: Sendable, Equatable {
         guard let number = Double(digits), let power = powers[unit], number > 0 else {
             throw BuildError.context("--shm-size \(text): expected a size such as 64m, 1g or 1048576 (bytes)")
         }
+        guard number * power < 0x1p63 else { throw BuildError.context("--shm-size \(text): too large") }
         return UInt64(number * power)
     }
 }

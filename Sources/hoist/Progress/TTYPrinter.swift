@@ -72,7 +72,7 @@ final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
                 let view = TransferEventView(digest: transfer.digest.description, current: transfer.current, total: transfer.total, done: transfer.done)
                 vertices[id]?.transfers[view.digest] = Transfer(event: view, started: started, at: at)
             case let .output(id, line, _):
-                vertices[id]?.logs.append(line)
+                vertices[id]?.logs.append(TTYPrinter.printable(line))
                 if let count = vertices[id]?.logs.count, count > TTYPrinter.logLines { vertices[id]?.logs.removeFirst(count - TTYPrinter.logLines) }
             case .note:
                 // Hoist's notes are for plain logs; the live view shows the steps themselves.
@@ -140,6 +140,14 @@ final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
             }
         }
         return lines
+    }
+
+    /// A command's line without escape sequences and control characters (a carriage return keeps
+    /// what follows it), so it cannot move the cursor or break the view's line count.
+    static func printable(_ line: String) -> String {
+        let afterReturn = line.split(separator: "\r", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+        let plain = afterReturn.replacingOccurrences(of: "\u{1B}\\[[0-9;?]*[ -/]*[@-~]", with: "", options: .regularExpression)
+        return String(String.UnicodeScalarView(plain.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     /// Columns and rows of the terminal on stderr (80×24 when it cannot say).
