@@ -102,6 +102,24 @@ import Testing
         }
     }
 
+    /// Ctrl-C in the live view: the RUN is killed, the cursor is shown again, exit status 130.
+    @Test func ctrlCInTheLiveViewGivesTheTerminalBack() throws {
+        let marker = "sleep \(Int.random(in: 800_000...899_999))"
+        let h = try CLIHarness(dockerfile: "FROM busybox\nRUN \(marker)\n")
+        // Ctrl-C typed into the pseudo-terminal once the RUN is going: the line discipline sends
+        // SIGINT to the foreground process group, as in a person's terminal.
+        let build = "stty cols 100 rows 30; \(Paths.hoist) assemble --progress=tty -o type=oci,dest=\(h.root.path)/out.tar .; echo status=\\$?"
+        let typist = "for i in $(seq 1 200); do pgrep -f '^\(marker)' >/dev/null && break; sleep 0.1; done; printf '\\003'; sleep 3"
+        let result = try Shell.run(["bash", "-c", "(\(typist)) | script -qefc \"\(build)\" /dev/null"],
+                                   environment: h.fixtures.environment(root: h.root.path), directory: h.context.path)
+        let screen = result.stdout
+        #expect(screen.contains("status=130"), "\(screen)")
+        let hidden = try #require(screen.range(of: "\u{1B}[?25l", options: .backwards), "the view was drawn: \(screen)")
+        #expect(screen[hidden.upperBound...].contains("\u{1B}[?25h"), "the cursor is shown again after the last hide")
+        #expect(screen.contains("interrupted"), "\(screen)")
+        #expect(try Shell.run(["pgrep", "-f", "^" + marker]).status != 0, "the RUN is killed")
+    }
+
     @Test func quietPrintsOnlyTheDigestAndBadModesAreRefused() throws {
         let h = try CLIHarness(dockerfile: "FROM busybox\nMAINTAINER someone\n")
         let quiet = try h.build(["--progress=quiet"])
