@@ -12,6 +12,9 @@ static inline CURLcode hoist_curl_set_offset(CURL *h, CURLoption o, curl_off_t v
 
 typedef size_t (*hoist_curl_data_fn)(char *, size_t, size_t, void *);
 static inline CURLcode hoist_curl_set_data_fn(CURL *h, CURLoption o, hoist_curl_data_fn f) { return curl_easy_setopt(h, o, f); }
+/* CURLOPT_XFERINFOFUNCTION: called about once a second and on every transfer step; non-zero aborts. */
+typedef int (*hoist_curl_xferinfo_fn)(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+static inline CURLcode hoist_curl_set_xferinfo_fn(CURL *h, hoist_curl_xferinfo_fn f) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, f); }
 
 static inline long hoist_curl_response_code(CURL *h) { long c = 0; curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c); return c; }
 static inline curl_off_t hoist_curl_bytes_up(CURL *h) { curl_off_t c = 0; curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &c); return c; }

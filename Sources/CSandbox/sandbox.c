@@ -274,6 +274,25 @@ static void setup_and_exec(const struct hoist_sandbox *s, int fd) {
     exec_in_path(fd, s);
 }
 
+/* Closes every descriptor from 3 up except those in `keep` (at most 3, any order, -1 ignored).
+   The outer process never execs, so close-on-exec does not apply to it: without this it would hold
+   the write ends of other sandboxes' output pipes (forked at the same time by other stages), and
+   their readers would wait for an end of file until this sandbox ends. */
+static void close_other_descriptors(int keep0, int keep1, int keep2) {
+    int keep[3] = {keep0, keep1, keep2};
+    /* sort the three, so the gaps between them can be closed in ranges */
+    for (int i = 0; i < 3; i++)
+        for (int j = i + 1; j < 3; j++)
+            if (keep[j] < keep[i]) { int t = keep[i]; keep[i] = keep[j]; keep[j] = t; }
+    unsigned int from = 3;
+    for (int i = 0; i < 3; i++) {
+        if (keep[i] < (int)from) continue;
+        if ((unsigned int)keep[i] > from) syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+        from = (unsigned int)keep[i] + 1;
+    }
+    syscall(SYS_close_range, from, ~0U, 0);
+}
+
 int hoist_sandbox_run(const struct hoist_sandbox *s, char *error, size_t error_size, volatile pid_t *pid_out) {
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) < 0) {
@@ -285,6 +304,7 @@ int hoist_sandbox_run(const struct hoist_sandbox *s, char *error, size_t error_s
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
     if (pid == 0) {
+        close_other_descriptors(pipefd[1], s->stdout_fd, s->stderr_fd);
         /* The child starts with every signal at its default and none blocked. */
         for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
         sigset_t none;

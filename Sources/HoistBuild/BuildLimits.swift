@@ -1,5 +1,5 @@
 import Foundation
-import HoistRegistry
+import HoistContent
 
 /// How much of a build runs at once. Stages that do not depend on each other run together, and
 /// so do the platforms of a multi-platform build; what they share is bounded here (transfers are

@@ -1,3 +1,4 @@
+import HoistContent
 import HoistLayers
 import HoistOCI
 import HoistRegistry
@@ -12,7 +13,7 @@ actor ImageSources {
     /// The platform progress names in a multi-platform build (`[linux/arm64 internal] …`).
     let label: Platform?
     private var resolved: [String: ResolvedImage] = [:]
-    private var resolving: [String: Task<ResolvedImage, Error>] = [:]
+    private var resolving: [String: SharedTask<ResolvedImage>] = [:]
 
     init(registry: RegistryClient, platform: Platform, progress: BuildProgress? = nil, label: Platform? = nil) {
         self.registry = registry
@@ -28,18 +29,18 @@ actor ImageSources {
         let platform = platform ?? self.platform
         let key = "\(text) \(platform)"
         if let hit = resolved[key] { return hit }
-        if let running = resolving[key] { return try await running.value }
+        if let running = resolving[key] { return try await running.value() }
         let reference = try Reference(parsing: text)
         let registry = self.registry
         let vertex = progress?.start("[\(label.map { "\($0.normalized) " } ?? "")internal] load metadata for \(reference.withDefaultTag)")
-        let task = Task {
+        let task = SharedTask {
             let resolve = { try await registry.resolve(reference, shortName: EndpointResolver.isShortName(text), platform: platform) }
             guard let vertex else { return try await resolve() }
             return try await vertex.run(resolve)
         }
         resolving[key] = task
         defer { resolving[key] = nil }
-        let image = try await task.value
+        let image = try await task.value()
         resolved[key] = image
         return image
     }

@@ -21,15 +21,15 @@ extension RegistryClient {
     /// Concurrent asks for one blob (parallel stages on one base) share a single download.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
-        if let running = blobsInFlight[descriptor.digest] { return try await running.value }
-        let task = Task {
+        if let running = blobsInFlight[descriptor.digest] { return try await running.value() }
+        let task = SharedTask {
             _ = try await self.download(descriptor, from: endpoint) { writer, source in
                 try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
             }
         }
         blobsInFlight[descriptor.digest] = task
         defer { blobsInFlight[descriptor.digest] = nil }
-        try await task.value
+        try await task.value()
     }
 
     /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base
@@ -85,6 +85,9 @@ extension RegistryClient {
                     }
                     record(download: descriptor.digest, bytes: response.bytesDownloaded)
                     break
+                } catch is CancellationError {
+                    writer.abort()
+                    throw CancellationError()
                 } catch let error as RegistryError {
                     // Only a transfer cut off part way is resumed; anything else is final.
                     if case .unreachable = error, writer.count >= descriptor.size { break }

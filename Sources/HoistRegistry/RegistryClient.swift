@@ -24,10 +24,10 @@ public actor RegistryClient {
     /// Token requests in flight, so concurrent transfers that meet the same challenge ask once.
     var pendingTokens: [String: Task<Void, Error>] = [:]
     /// `/v2/` pings in flight, by host.
-    var pendingPings: [String: Task<String, Error>] = [:]
+    var pendingPings: [String: SharedTask<String>] = [:]
     public private(set) var stats = TransferStats()
     /// Blob downloads going on, so a second ask for the same blob waits for the first.
-    var blobsInFlight: [Digest: Task<Void, Error>] = [:]
+    var blobsInFlight: [Digest: SharedTask<Void>] = [:]
     /// At most this many blob transfers at once, whatever asks (stages, platforms, pushes).
     let transfers = ConcurrencyLimit(width: 8)
     /// Told about each blob transfer, for progress views.
@@ -165,11 +165,11 @@ public actor RegistryClient {
     /// Concurrent first requests to one host (parallel stages and platforms) share one ping.
     func baseURL(_ endpoint: Endpoint) async throws -> String {
         if let scheme = schemes[endpoint.host] { return "\(scheme)://\(endpoint.host)" }
-        if let pending = pendingPings[endpoint.host] { return try await pending.value }
-        let task = Task { try await self.ping(endpoint) }
+        if let pending = pendingPings[endpoint.host] { return try await pending.value() }
+        let task = SharedTask { try await self.ping(endpoint) }
         pendingPings[endpoint.host] = task
         defer { pendingPings[endpoint.host] = nil }
-        return try await task.value
+        return try await task.value()
     }
 
     private func ping(_ endpoint: Endpoint) async throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import HoistContent
 import HoistLayers
 import HoistOCI
 
@@ -12,7 +13,7 @@ public actor Snapshotter {
     public let root: String
     private var held: [String: Int32] = [:]
     /// Layers being unpacked, so concurrent stages on one base unpack each layer once.
-    private var unpacking: [Digest: Task<String, Error>] = [:]
+    private var unpacking: [Digest: SharedTask<String>] = [:]
 
     public init(root: String) {
         self.root = root
@@ -29,15 +30,17 @@ public actor Snapshotter {
         let final = path(for: diffID)
         try hold(final)
         if FileManager.default.fileExists(atPath: final) { return final }
-        if let running = unpacking[diffID] { return try await running.value }
-        let task = Task { try await self.unpack(diffID, to: final, blob: blob) }
+        if let running = unpacking[diffID] { return try await running.value() }
+        let task = SharedTask { try await self.unpack(diffID, to: final, blob: blob) }
         unpacking[diffID] = task
         defer { unpacking[diffID] = nil }
-        return try await task.value
+        return try await task.value()
     }
 
     private func unpack(_ diffID: Digest, to final: String, blob: @Sendable () async throws -> String) async throws -> String {
         let blobPath = try await blob()
+        // Nobody waits any more (the build stopped): do not start writing a snapshot.
+        try Task.checkCancellation()
         let temp = "\(root)/.partial-\(UUID().uuidString)"
         do {
             try await Blocking.run {

@@ -71,6 +71,38 @@ import Testing
         #expect(result.image.layers.count == 4, "busybox and three COPY layers")
     }
 
+    /// A stage fails while another waits for a base layer that the registry is slow to send: the
+    /// download is abandoned (nobody needs it any more), so the build ends with the failure and
+    /// the layer never lands in the store. Waiting for it would have stored it.
+    @Test func aFailureAbandonsDownloadsNobodyNeeds() async throws {
+        let fixtures = try Fixtures.shared()
+        let proxy = try FaultProxy(upstream: fixtures.registry)
+        let h = try BuildHarness(dockerfile: """
+            FROM \(proxy.host)/library/alpine AS slow
+            RUN true
+            FROM busybox AS broken
+            RUN sleep 1 && exit 3
+            FROM scratch
+            COPY --from=slow /etc/hostname /a
+            COPY --from=broken /etc/hostname /b
+            """)
+        // alpine's own layer (its first is busybox's, which the other stage reads straight away).
+        let slowLayer = try #require(try h.remoteLayers("library/alpine").last)
+        try proxy.setRules([["method": "GET", "path": "/blobs/\(slowLayer)", "action": "delay", "seconds": 20, "times": 10]])
+        await #expect { _ = try await h.build { _ in } } throws: { "\($0)".contains("exit code: 3") }
+        let hex = slowLayer.split(separator: ":").last.map(String.init) ?? ""
+        #expect(!FileManager.default.fileExists(atPath: h.root.path + "/blobs/sha256/" + hex), "\(slowLayer) was abandoned, not stored")
+        // The abandoned download stops at libcurl's next progress call (about a second) and removes
+        // its partial file; finishing it would take the 20 s the registry waits.
+        var ingest: [String] = ["…"]
+        for _ in 0..<50 where !ingest.isEmpty {
+            ingest = (try? FileManager.default.contentsOfDirectory(atPath: h.root.path + "/ingest")) ?? []
+            if !ingest.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(ingest.isEmpty, "the partial download is removed: \(ingest)")
+        #expect(!FileManager.default.fileExists(atPath: h.root.path + "/blobs/sha256/" + hex), "and never stored")
+    }
+
     /// The same RUN in two stages at once runs once: the second waits for the first's result, as
     /// one stage after another would reuse it. The command's output differs on every run.
     @Test func theSameRunInTwoStagesRunsOnce() async throws {

@@ -10,20 +10,37 @@ public final class CurlTransport: HTTPTransport {
         _ = CurlTransport.globalInit
     }
 
+    /// Cancelling the task aborts the transfer (from libcurl's progress callback, within about a
+    /// second) and throws `CancellationError`.
     public func perform(_ request: HTTPRequest, sink: BodySink?) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try CurlTransport.performBlocking(request, sink: sink) })
+        try Task.checkCancellation()
+        let stop = StopFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let thread = Thread {
+                    continuation.resume(with: Result { try CurlTransport.performBlocking(request, sink: sink, stop: stop) })
+                }
+                thread.stackSize = 1 << 20
+                thread.start()
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+        } onCancel: {
+            stop.set()
         }
+    }
+
+    /// Set when the asking task is cancelled; read by libcurl's progress callback.
+    final class StopFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopped = false
+        func set() { lock.withLock { stopped = true } }
+        var isSet: Bool { lock.withLock { stopped } }
     }
 
     /// State shared with libcurl's callbacks through an `Unmanaged` pointer.
     private final class Exchange {
         let handle: OpaquePointer
         let sink: BodySink?
+        var stop: StopFlag?
         var headers: [String: [String]] = [:]
         var body: [UInt8] = []
         var sinkError: Error?
@@ -40,10 +57,11 @@ public final class CurlTransport: HTTPTransport {
         }
     }
 
-    static func performBlocking(_ request: HTTPRequest, sink: BodySink?) throws -> HTTPResponse {
+    static func performBlocking(_ request: HTTPRequest, sink: BodySink?, stop: StopFlag? = nil) throws -> HTTPResponse {
         guard let handle = curl_easy_init() else { throw TransportError.failed(url: request.url, message: "libcurl could not start a transfer") }
         defer { curl_easy_cleanup(handle) }
         let exchange = Exchange(handle: handle, sink: sink)
+        exchange.stop = stop
         let userdata = Unmanaged.passUnretained(exchange).toOpaque()
         defer { if exchange.uploadFile >= 0 { close(exchange.uploadFile) } }
 
@@ -164,6 +182,14 @@ public final class CurlTransport: HTTPTransport {
             return n
         }
         hoist_curl_set_pointer(handle, CURLOPT_WRITEDATA, userdata)
+        if stop != nil {
+            hoist_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
+            hoist_curl_set_xferinfo_fn(handle) { userdata, _, _, _, _ in
+                let exchange = Unmanaged<Exchange>.fromOpaque(userdata!).takeUnretainedValue()
+                return exchange.stop?.isSet == true ? 1 : 0
+            }
+            hoist_curl_set_pointer(handle, CURLOPT_XFERINFODATA, userdata)
+        }
 
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let code = withExtendedLifetime(exchange) {
@@ -176,6 +202,7 @@ public final class CurlTransport: HTTPTransport {
             }
         }
         if let sinkError = exchange.sinkError { throw sinkError }
+        if code == CURLE_ABORTED_BY_CALLBACK, stop?.isSet == true { throw CancellationError() }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail

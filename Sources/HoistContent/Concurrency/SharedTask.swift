@@ -1,0 +1,59 @@
+import Foundation
+
+/// One piece of work that several callers wait for: one download of a blob, one unpacking of a
+/// layer, one resolution of an image, however many stages ask at the same time. It runs in a task
+/// of its own (which keeps the first caller's task-local values, such as its progress vertex).
+/// A caller whose task is cancelled stops waiting at once (`CancellationError`); when no caller is
+/// left waiting, the work itself is cancelled, so a build that stops does not wait for a download
+/// nobody needs any more.
+public final class SharedTask<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: Result<Value, Error>?
+    private var waiters: [Int: CheckedContinuation<Value, Error>] = [:]
+    private var nextID = 0
+    private var work: Task<Void, Never>?
+
+    public init(_ body: @escaping @Sendable () async throws -> Value) {
+        let task = Task { [self] in
+            let result: Result<Value, Error>
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            let waiting = lock.withLock {
+                outcome = result
+                defer { waiters = [:] }
+                return Array(waiters.values)
+            }
+            for waiter in waiting { waiter.resume(with: result) }
+        }
+        lock.withLock { work = task }
+    }
+
+    /// The work's result, or its error. Throws `CancellationError` when the caller's task is
+    /// cancelled before the work ends.
+    public func value() async throws -> Value {
+        let id = lock.withLock {
+            nextID += 1
+            return nextID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, Error>) in
+                let ready: Result<Value, Error>? = lock.withLock {
+                    if let outcome { return outcome }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    waiters[id] = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+                stopWorkIfNobodyWaits()
+            }
+        } onCancel: {
+            let waiter = lock.withLock { waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
+            stopWorkIfNobodyWaits()
+        }
+    }
+
+    private func stopWorkIfNobodyWaits() {
+        let idle: Task<Void, Never>? = lock.withLock { waiters.isEmpty && outcome == nil ? work : nil }
+        idle?.cancel()
+    }
+}
