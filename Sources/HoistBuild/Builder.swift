@@ -60,7 +60,18 @@ public struct Builder: Sendable {
         try self.init(options: options, progress: .lines(log, warn: warn))
     }
 
+    /// Builds and exports. On failure, first waits for downloads that were abandoned (each stops
+    /// within about a second), so nothing partial is left behind when the process exits.
     public func run() async throws -> BuildResult {
+        do {
+            return try await build()
+        } catch {
+            await registry.settle()
+            throw error
+        }
+    }
+
+    private func build() async throws -> BuildResult {
         let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
         let dockerfile = try await progress.start("[internal] load build definition from \((dockerfilePath as NSString).lastPathComponent)").run {
             try readDockerfile(dockerfilePath)

@@ -1,3 +1,4 @@
+import Foundation
 import HoistContent
 import HoistOCI
 
@@ -21,15 +22,34 @@ extension RegistryClient {
     /// Concurrent asks for one blob (parallel stages on one base) share a single download.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
-        if let running = blobsInFlight[descriptor.digest] { return try await running.value() }
+        if let running = blobsInFlight[descriptor.digest]?.task, !running.isCancelled { return try await running.value() }
+        let id = UUID()
         let task = SharedTask {
-            _ = try await self.download(descriptor, from: endpoint) { writer, source in
-                try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
+            // The entry goes when the download itself ends, not when its callers stop waiting, so
+            // `settle` can wait for an abandoned download to remove its partial file.
+            do {
+                _ = try await self.download(descriptor, from: endpoint) { writer, source in
+                    try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
+                }
+                await self.downloadEnded(descriptor.digest, id)
+            } catch {
+                await self.downloadEnded(descriptor.digest, id)
+                throw error
             }
         }
-        blobsInFlight[descriptor.digest] = task
-        defer { blobsInFlight[descriptor.digest] = nil }
+        blobsInFlight[descriptor.digest] = (id, task)
         try await task.value()
+    }
+
+    private func downloadEnded(_ digest: Digest, _ id: UUID) {
+        if blobsInFlight[digest]?.id == id { blobsInFlight[digest] = nil }
+    }
+
+    /// Waits for every download still going, including those nobody waits for any more (they stop
+    /// at libcurl's next progress call and remove their partial files): a build that failed calls
+    /// this before returning, so the process leaves nothing in `ingest/`.
+    public func settle() async {
+        for (_, task) in blobsInFlight.values { await task.finished() }
     }
 
     /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base

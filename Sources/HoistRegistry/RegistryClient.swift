@@ -27,7 +27,7 @@ public actor RegistryClient {
     var pendingPings: [String: SharedTask<String>] = [:]
     public private(set) var stats = TransferStats()
     /// Blob downloads going on, so a second ask for the same blob waits for the first.
-    var blobsInFlight: [Digest: SharedTask<Void>] = [:]
+    var blobsInFlight: [Digest: (id: UUID, task: SharedTask<Void>)] = [:]
     /// At most this many blob transfers at once, whatever asks (stages, platforms, pushes).
     let transfers = ConcurrencyLimit(width: 8)
     /// Told about each blob transfer, for progress views.

@@ -52,6 +52,14 @@ public final class SharedTask<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Whether the work was cancelled (nobody waited any more): a new caller should start it again.
+    public var isCancelled: Bool { lock.withLock { work?.isCancelled ?? false } }
+
+    /// Returns when the work has ended, however it ended: for cleaning up before a process exits.
+    public func finished() async {
+        await lock.withLock { work }?.value
+    }
+
     private func stopWorkIfNobodyWaits() {
         let idle: Task<Void, Never>? = lock.withLock { waiters.isEmpty && outcome == nil ? work : nil }
         idle?.cancel()
