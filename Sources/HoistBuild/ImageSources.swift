@@ -13,7 +13,7 @@ actor ImageSources {
     /// The platform progress names in a multi-platform build (`[linux/arm64 internal] …`).
     let label: Platform?
     private var resolved: [String: ResolvedImage] = [:]
-    private var resolving: [String: SharedTask<ResolvedImage>] = [:]
+    private let resolving = SharedTasks<String, ResolvedImage>()
 
     init(registry: RegistryClient, platform: Platform, progress: BuildProgress? = nil, label: Platform? = nil) {
         self.registry = registry
@@ -29,18 +29,14 @@ actor ImageSources {
         let platform = platform ?? self.platform
         let key = "\(text) \(platform)"
         if let hit = resolved[key] { return hit }
-        if let running = resolving[key] { return try await running.value() }
         let reference = try Reference(parsing: text)
-        let registry = self.registry
-        let vertex = progress?.start("[\(label.map { "\($0.normalized) " } ?? "")internal] load metadata for \(reference.withDefaultTag)")
-        let task = SharedTask {
+        let registry = self.registry, progress = self.progress, label = self.label
+        let image = try await resolving.value(for: key) {
             let resolve = { try await registry.resolve(reference, shortName: EndpointResolver.isShortName(text), platform: platform) }
-            guard let vertex else { return try await resolve() }
+            guard let vertex = progress?.start(StageLabel.internal("load metadata for \(reference.withDefaultTag)", platform: label))
+            else { return try await resolve() }
             return try await vertex.run(resolve)
         }
-        resolving[key] = task
-        defer { resolving[key] = nil }
-        let image = try await task.value()
         resolved[key] = image
         return image
     }

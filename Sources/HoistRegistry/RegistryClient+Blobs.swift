@@ -1,4 +1,3 @@
-import Foundation
 import HoistContent
 import HoistOCI
 
@@ -22,34 +21,18 @@ extension RegistryClient {
     /// Concurrent asks for one blob (parallel stages on one base) share a single download.
     public func fetchBlob(_ descriptor: Descriptor, from endpoint: Endpoint) async throws {
         if store.contains(descriptor.digest) { return }
-        if let running = blobsInFlight[descriptor.digest]?.task, !running.isCancelled { return try await running.value() }
-        let id = UUID()
-        let task = SharedTask {
-            // The entry goes when the download itself ends, not when its callers stop waiting, so
-            // `settle` can wait for an abandoned download to remove its partial file.
-            do {
-                _ = try await self.download(descriptor, from: endpoint) { writer, source in
-                    try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
-                }
-                await self.downloadEnded(descriptor.digest, id)
-            } catch {
-                await self.downloadEnded(descriptor.digest, id)
-                throw error
+        try await blobsInFlight.value(for: descriptor.digest) {
+            _ = try await self.download(descriptor, from: endpoint) { writer, source in
+                try writer.commit(expected: descriptor.digest, size: descriptor.size, source: source).description
             }
         }
-        blobsInFlight[descriptor.digest] = (id, task)
-        try await task.value()
-    }
-
-    private func downloadEnded(_ digest: Digest, _ id: UUID) {
-        if blobsInFlight[digest]?.id == id { blobsInFlight[digest] = nil }
     }
 
     /// Waits for every download still going, including those nobody waits for any more (they stop
     /// at libcurl's next progress call and remove their partial files): a build that failed calls
     /// this before returning, so the process leaves nothing in `ingest/`.
     public func settle() async {
-        for (_, task) in blobsInFlight.values { await task.finished() }
+        await blobsInFlight.settle()
     }
 
     /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base
@@ -63,15 +46,24 @@ extension RegistryClient {
     /// One download, inside the transfer window, reported to the transfer observer.
     private func download(_ descriptor: Descriptor, from endpoint: Endpoint,
                           finish: (BlobWriter, String) throws -> String) async throws -> String {
+        try await transfer(.download, descriptor.digest, size: descriptor.size) { meter in
+            try await downloadNow(descriptor, from: endpoint, meter: meter, finish: finish)
+        }
+    }
+
+    /// Runs one blob transfer inside the transfer window and tells the observer about it: its
+    /// start, then its end only when `body` succeeded (a failed one ends with its vertex).
+    /// `body` gets where to report bytes as they move, if anyone listens.
+    func transfer<T>(_ direction: TransferEvent.Direction, _ digest: Digest, size: Int64,
+                     _ body: ((@Sendable (TransferEvent) -> Void)?) async throws -> T) async throws -> T {
         try await transfers.run {
-            var event = TransferEvent(direction: .download, digest: descriptor.digest, total: descriptor.size, current: 0, done: false)
+            var event = TransferEvent(direction: direction, digest: digest, total: size, current: 0, done: false)
             let meter = observer?(event)
-            let path = try await downloadNow(descriptor, from: endpoint, meter: meter, finish: finish)
-            // Only a verified blob is reported complete; a failed one ends with its vertex.
-            event.current = descriptor.size
+            let value = try await body(meter)
+            event.current = size
             event.done = true
             meter?(event)
-            return path
+            return value
         }
     }
 

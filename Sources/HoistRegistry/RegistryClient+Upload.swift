@@ -31,14 +31,8 @@ extension RegistryClient {
         guard let size = store.size(of: descriptor.digest) else {
             throw RegistryError.badResponse(endpoint: endpoint, detail: "blob \(descriptor.digest) must be uploaded but is not in the local store")
         }
-        let bytes = try await transfers.run {
-            var event = TransferEvent(direction: .upload, digest: descriptor.digest, total: size, current: 0, done: false)
-            let meter = observer?(event)
-            let sent = try await upload(descriptor.digest, size: size, to: endpoint, location: uploadLocation)
-            event.current = size
-            event.done = true
-            meter?(event)
-            return sent
+        let bytes = try await transfer(.upload, descriptor.digest, size: size) { _ in
+            try await upload(descriptor.digest, size: size, to: endpoint, location: uploadLocation)
         }
         record(upload: descriptor.digest, bytes: bytes)
         return .uploaded(bytes: bytes)

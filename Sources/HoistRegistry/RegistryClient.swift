@@ -22,12 +22,12 @@ public actor RegistryClient {
     var basicHosts: Set<String> = []
     var tokens = TokenCache()
     /// Token requests in flight, so concurrent transfers that meet the same challenge ask once.
-    var pendingTokens: [String: Task<Void, Error>] = [:]
+    let pendingTokens = SharedTasks<String, Void>()
     /// `/v2/` pings in flight, by host.
-    var pendingPings: [String: SharedTask<String>] = [:]
+    let pendingPings = SharedTasks<String, String>()
     public private(set) var stats = TransferStats()
     /// Blob downloads going on, so a second ask for the same blob waits for the first.
-    var blobsInFlight: [Digest: (id: UUID, task: SharedTask<Void>)] = [:]
+    let blobsInFlight = SharedTasks<Digest, Void>()
     /// At most this many blob transfers at once, whatever asks (stages, platforms, pushes).
     let transfers = ConcurrencyLimit(width: 8)
     /// Told about each blob transfer, for progress views.
@@ -165,11 +165,7 @@ public actor RegistryClient {
     /// Concurrent first requests to one host (parallel stages and platforms) share one ping.
     func baseURL(_ endpoint: Endpoint) async throws -> String {
         if let scheme = schemes[endpoint.host] { return "\(scheme)://\(endpoint.host)" }
-        if let pending = pendingPings[endpoint.host] { return try await pending.value() }
-        let task = SharedTask { try await self.ping(endpoint) }
-        pendingPings[endpoint.host] = task
-        defer { pendingPings[endpoint.host] = nil }
-        return try await task.value()
+        return try await pendingPings.value(for: endpoint.host) { try await self.ping(endpoint) }
     }
 
     private func ping(_ endpoint: Endpoint) async throws -> String {
@@ -196,12 +192,9 @@ public actor RegistryClient {
 
     /// Joins a token request already in flight for the same host and scopes, or starts one.
     func authenticateOnce(_ endpoint: Endpoint, challenge: Challenge, scopes: [String]) async throws {
-        let key = TokenCache.key(host: endpoint.host, scopes: scopes)
-        if let pending = pendingTokens[key] { return try await pending.value }
-        let task = Task { try await self.authenticate(endpoint, challenge: challenge, scopes: scopes) }
-        pendingTokens[key] = task
-        defer { pendingTokens[key] = nil }
-        try await task.value
+        try await pendingTokens.value(for: TokenCache.key(host: endpoint.host, scopes: scopes)) {
+            try await self.authenticate(endpoint, challenge: challenge, scopes: scopes)
+        }
     }
 
     /// A Bearer token for `scopes` from the challenge's realm: anonymously, with Basic credentials

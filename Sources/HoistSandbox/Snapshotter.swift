@@ -13,7 +13,7 @@ public actor Snapshotter {
     public let root: String
     private var held: [String: Int32] = [:]
     /// Layers being unpacked, so concurrent stages on one base unpack each layer once.
-    private var unpacking: [Digest: SharedTask<String>] = [:]
+    private let unpacking = SharedTasks<Digest, String>()
 
     public init(root: String) {
         self.root = root
@@ -30,11 +30,7 @@ public actor Snapshotter {
         let final = path(for: diffID)
         try hold(final)
         if FileManager.default.fileExists(atPath: final) { return final }
-        if let running = unpacking[diffID] { return try await running.value() }
-        let task = SharedTask { try await self.unpack(diffID, to: final, blob: blob) }
-        unpacking[diffID] = task
-        defer { unpacking[diffID] = nil }
-        return try await task.value()
+        return try await unpacking.value(for: diffID) { try await self.unpack(diffID, to: final, blob: blob) }
     }
 
     private func unpack(_ diffID: Digest, to final: String, blob: @Sendable () async throws -> String) async throws -> String {

@@ -11,7 +11,7 @@ struct StageLabel: Sendable {
     let prefix: String
 
     init(stage: Stage, stageCount: Int, platform: Platform?) {
-        var prefix = platform.map { "\($0.normalized) " } ?? ""
+        var prefix = StageLabel.platformPrefix(platform)
         if stageCount > 1 { prefix += (stage.name ?? "stage-\(stage.index)") + " " }
         self.prefix = prefix
     }
@@ -21,6 +21,16 @@ struct StageLabel: Sendable {
         let number = String(i)
         let width = String(total).count
         return "[" + prefix + String(repeating: " ", count: max(0, width - number.count)) + number + "/\(total)] " + text
+    }
+
+    /// A vertex of the build's own, not a stage's: `[internal] text`, `[linux/arm64 internal] text`
+    /// in a multi-platform build.
+    static func `internal`(_ text: String, platform: Platform?) -> String {
+        "[" + platformPrefix(platform) + "internal] " + text
+    }
+
+    private static func platformPrefix(_ platform: Platform?) -> String {
+        platform.map { "\($0.normalized) " } ?? ""
     }
 
     /// Whether a step counts for progress (gets a vertex): BuildKit's cmdTotal.
