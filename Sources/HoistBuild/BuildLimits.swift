@@ -1,5 +1,6 @@
 import Foundation
 import HoistContent
+import HoistLayers
 
 /// How much of a build runs at once. Stages that do not depend on each other run together, and
 /// so do the platforms of a multi-platform build; what they share is bounded here (transfers are
@@ -24,5 +25,11 @@ struct BuildLimits: Sendable {
         let sequential = self.jobs == 1
         sandboxes = ConcurrencyLimit(width: sequential ? 1 : max(4, 2 * cores))
         cpu = ConcurrencyLimit(width: sequential ? 1 : cores)
+    }
+
+    /// Writes a new layer into `store` (`LayerBuilder.write`) within the CPU bound, on a thread of
+    /// its own: the one way a step's entries become a layer. Throws what `LayerBuilder` throws.
+    func writeLayer(_ entries: [LayerEntry], into store: ContentStore, compression: LayerCompression) async throws -> BuiltLayer {
+        try await cpu.run { try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
     }
 }

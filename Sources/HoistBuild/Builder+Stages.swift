@@ -69,11 +69,16 @@ extension Builder {
 
     /// Whether FROM names an image (or a named context), not `scratch` or a stage: BuildKit counts it as a step.
     private func baseIsImage(_ stage: Stage, _ graph: BuildGraph) -> Bool {
-        switch try? BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
-                                      contexts: Set(options.namedContexts.keys), byIndex: false) {
+        switch baseSource(of: stage, in: graph) {
         case .image, .named: true
         default: false
         }
+    }
+
+    /// What the stage's FROM names; nil when it cannot be read (the stage reports that itself).
+    private func baseSource(of stage: Stage, in graph: BuildGraph) -> BuildGraph.Source? {
+        try? BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
+                               contexts: Set(options.namedContexts.keys), byIndex: false)
     }
 
     /// Resolves every external FROM image of the build at once, and fetches the layers a RUN stage
@@ -90,8 +95,7 @@ extension Builder {
         var firstSeen: [String] = []
         for i in graph.order {
             let stage = graph.stages[i]
-            guard case .image = try? BuildGraph.source(stage.base, from: stage.index, in: graph.stages, location: stage.from.location,
-                                                       contexts: Set(options.namedContexts.keys), byIndex: false) else { continue }
+            guard case .image = baseSource(of: stage, in: graph) else { continue }
             let platform = stage.platform.flatMap { try? Platform(parsing: $0) }
             let key = "\(stage.base) \(platform.map { "\($0)" } ?? "")"
             let runs = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
@@ -109,7 +113,7 @@ extension Builder {
                         missing.append(layer)
                     }
                     guard !missing.isEmpty else { return }
-                    let vertex = progress.start("[\(plan.platform.map { "\($0.normalized) " } ?? "")internal] load layers for \(image.reference)")
+                    let vertex = progress.start(StageLabel.internal("load layers for \(image.reference)", platform: plan.platform))
                     try? await vertex.run {
                         for layer in missing where !Task.isCancelled { try await layer.localize(using: registry) }
                     }

@@ -73,7 +73,7 @@ public struct Builder: Sendable {
 
     private func build() async throws -> BuildResult {
         let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
-        let dockerfile = try await progress.start("[internal] load build definition from \((dockerfilePath as NSString).lastPathComponent)").run {
+        let dockerfile = try await progress.start(StageLabel.internal("load build definition from \((dockerfilePath as NSString).lastPathComponent)", platform: nil)).run {
             try readDockerfile(dockerfilePath)
         }
         for warning in dockerfile.warnings { warn("\(warning)") }
@@ -266,8 +266,9 @@ public struct Builder: Sendable {
         return FileManager.default.fileExists(atPath: "/proc/sys/fs/binfmt_misc/qemu-\(name)")
     }
 
-    /// The automatic platform ARGs, as BuildKit defines them.
-    static func platformArgs(target: Platform, build: Platform) -> [String: String] {
+    /// The automatic platform ARGs, as BuildKit defines them: TARGETPLATFORM, TARGETOS,
+    /// TARGETARCH, TARGETVARIANT and the same four for BUILD.
+    public static func platformArgs(target: Platform, build: Platform) -> [String: String] {
         var args: [String: String] = [:]
         for (prefix, p) in [("TARGET", target.normalized), ("BUILD", build.normalized)] {
             args[prefix + "PLATFORM"] = p.description

@@ -39,25 +39,6 @@ struct StageExecutor {
     /// `--network`, `--add-host`, `--ulimit`, `--shm-size`.
     var runDefaults = RunDefaults()
 
-    init(graph: BuildGraph, built: [Int: StageState], sources: ImageSources, store: ContentStore, context: ContextSource,
-         buildArgs: [String: String], namedContexts: [String: NamedContext], clock: BuildClock, compression: LayerCompression,
-         snapshotter: Snapshotter, cache: BuildCache, progress: BuildProgress, limits: BuildLimits, label: StageLabel) {
-        self.graph = graph
-        self.built = built
-        self.sources = sources
-        self.store = store
-        self.context = context
-        self.buildArgs = buildArgs
-        self.namedContexts = namedContexts
-        self.clock = clock
-        self.compression = compression
-        self.snapshotter = snapshotter
-        self.cache = cache
-        self.progress = progress
-        self.limits = limits
-        self.label = label
-    }
-
     /// A note under the step being run.
     func log(_ text: String) { progress.log(text) }
 
@@ -189,9 +170,7 @@ struct StageExecutor {
     }
 
     func writeLayer(_ entries: [LayerEntry]) async throws -> BuiltLayer {
-        let store = self.store
-        let compression = self.compression
-        return try await limits.cpu.run { try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
+        try await limits.writeLayer(entries, into: store, compression: compression)
     }
 
     func makeScratch() throws -> String { try store.scratchDirectory("copy") }

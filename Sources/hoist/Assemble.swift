@@ -144,11 +144,8 @@ struct Assemble: AsyncParsableCommand {
             sink.printer = printer
             let result: BuildResult
             do {
+                defer { printer?.finish() }
                 result = try await builder.run()
-                printer?.finish()
-            } catch {
-                printer?.finish()
-                throw error
             }
             if mode == .plain || mode == .tty {
                 let s = result.stats
@@ -246,20 +243,12 @@ struct Assemble: AsyncParsableCommand {
             let name = String(item[..<eq])
             options.namedContexts[name] = try NamedContext(parsing: String(item[item.index(after: eq)...]), name: name)
         }
-        if let platform {
-            let list = try platform.split(separator: ",").map { try Platform(parsing: String($0).trimmingCharacters(in: .whitespaces)) }
-            options.platform = list.first ?? .host
-            if list.count > 1 { options.platforms = list }
-        }
+        let list = try platforms()
+        options.platform = list.first ?? .host
+        if list.count > 1 { options.platforms = list }
         options.iidFile = iidfile
         options.metadataFile = metadataFile
-        for arg in buildArg {
-            if let eq = arg.firstIndex(of: "=") {
-                options.buildArgs[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
-            } else if let value = environment[arg] {
-                options.buildArgs[arg] = value
-            }
-        }
+        options.buildArgs = buildArgs(environment: environment)
         // As with BuildKit, --build-arg SOURCE_DATE_EPOCH=… sets the epoch too, and wins.
         if let epoch = options.buildArgs["SOURCE_DATE_EPOCH"] ?? environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int(epoch), seconds >= 0 else { throw ValidationError("SOURCE_DATE_EPOCH=\(epoch) is not a number of seconds") }
@@ -280,6 +269,26 @@ struct Assemble: AsyncParsableCommand {
             options.sourceDateEpoch = sourceDateEpoch
         }
         return options
+    }
+
+    /// `--platform a,b` in order; empty when not given.
+    func platforms() throws -> [Platform] {
+        try platform.map { text in
+            try text.split(separator: ",").map { try Platform(parsing: String($0).trimmingCharacters(in: .whitespaces)) }
+        } ?? []
+    }
+
+    /// `--build-arg KEY=VALUE`, or `KEY` taken from `environment` (left out when it is not set there).
+    func buildArgs(environment: [String: String]) -> [String: String] {
+        var args: [String: String] = [:]
+        for arg in buildArg {
+            if let eq = arg.firstIndex(of: "=") {
+                args[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
+            } else if let value = environment[arg] {
+                args[arg] = value
+            }
+        }
+        return args
     }
 
     private static func pair(_ item: String, _ flag: String) throws -> (String, String) {

@@ -102,8 +102,8 @@ extension Assemble {
             switch request.method {
             case .build: return
             case .outline:
-                let outline = try BuildOutline(try Dockerfile(parsing: text, file: name), target: target, buildArgs: callBuildArgs(),
-                                               automaticArgs: try callPlatformArgs())
+                let outline = try BuildOutline(try Dockerfile(parsing: text, file: name), target: target, buildArgs: buildArgs(environment: ProcessInfo.processInfo.environment),
+                                               automaticArgs: Builder.platformArgs(target: try platforms().first ?? .host, build: .host))
                 print(request.json ? CallOutput.json(outline) : CallOutput.text(outline), terminator: "")
             case .targets:
                 let list = TargetList(try Dockerfile(parsing: text, file: name, enforcingCheck: false))
@@ -130,31 +130,6 @@ extension Assemble {
         let path = file ?? context + "/Dockerfile"
         guard let data = FileManager.default.contents(atPath: path) else { throw CallError.unreadableDockerfile(path) }
         return (String(decoding: data, as: UTF8.self), file ?? "Dockerfile")
-    }
-
-    private func callBuildArgs() -> [String: String] {
-        var args: [String: String] = [:]
-        for arg in buildArg {
-            if let eq = arg.firstIndex(of: "=") {
-                args[String(arg[..<eq])] = String(arg[arg.index(after: eq)...])
-            } else if let value = ProcessInfo.processInfo.environment[arg] {
-                args[arg] = value
-            }
-        }
-        return args
-    }
-
-    /// TARGETPLATFORM and the rest, for ARG defaults that name them: the first --platform, else this machine.
-    private func callPlatformArgs() throws -> [String: String] {
-        let target = try platform.flatMap { $0.split(separator: ",").first }.map { try Platform(parsing: String($0).trimmingCharacters(in: .whitespaces)) } ?? .host
-        var args: [String: String] = [:]
-        for (prefix, p) in [("TARGET", target.normalized), ("BUILD", Platform.host.normalized)] {
-            args[prefix + "PLATFORM"] = p.description
-            args[prefix + "OS"] = p.os
-            args[prefix + "ARCH"] = p.architecture
-            args[prefix + "VARIANT"] = p.variant ?? ""
-        }
-        return args
     }
 }
 

@@ -64,8 +64,6 @@ actor BuildCache {
         importedIndexes.merge(indexes) { old, _ in old }
     }
 
-    /// The result for `key`, or why there is none: the first input that changed since the last
-    /// result of the same `step`, when one is known.
     /// Steps being run now under a claim, with the lookups waiting for their results.
     private var running: [String: [CheckedContinuation<Void, Never>]] = [:]
 
@@ -87,6 +85,8 @@ actor BuildCache {
         for waiter in running.removeValue(forKey: key.key) ?? [] { waiter.resume() }
     }
 
+    /// The result for `key`, or why there is none: the first input that changed since the last
+    /// result of the same `step`, when one is known.
     func lookup(_ key: CacheKey, step: String) -> Lookup {
         if noCache { return .miss("--no-cache") }
         let name = key.key

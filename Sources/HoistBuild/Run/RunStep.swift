@@ -107,8 +107,7 @@ struct RunStep {
         if let epoch = clock.epoch {
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
         }
-        let store = self.store, compression = self.compression
-        let built = try await limits.cpu.run { [entries] in try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
+        let built = try await limits.writeLayer(entries, into: store, compression: compression)
         log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
         // Without the files the sandbox provided, the upper directory is this layer's snapshot
         // already: the next RUN mounts it as it is instead of unpacking the layer.

@@ -1,5 +1,7 @@
 import Foundation
 import HoistBuild
+import HoistOCI
+import HoistRegistry
 
 /// `--progress=tty`: buildx's live view, redrawn in place ten times a second on stderr.
 /// ```
@@ -16,15 +18,9 @@ import HoistBuild
 /// while drawing and shown again by `finish` or, on Ctrl-C, by `restoreTerminal`.
 final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
     private struct Transfer {
-        var event: TransferEventView
+        var event: TransferEvent
         var started: Date
         var at: Date
-    }
-    private struct TransferEventView {
-        var digest: String
-        var current: Int64
-        var total: Int64
-        var done: Bool
     }
     private struct Vertex {
         var name: String
@@ -33,7 +29,7 @@ final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
         var cached = false
         var error: String?
         var logs: [String] = []
-        var transfers: [String: Transfer] = [:]
+        var transfers: [Digest: Transfer] = [:]
     }
 
     private let lock = NSLock()
@@ -69,8 +65,7 @@ final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
                 vertices[id]?.cached = cached
                 vertices[id]?.error = error
             case let .transfer(id, transfer, started, at):
-                let view = TransferEventView(digest: transfer.digest.description, current: transfer.current, total: transfer.total, done: transfer.done)
-                vertices[id]?.transfers[view.digest] = Transfer(event: view, started: started, at: at)
+                vertices[id]?.transfers[transfer.digest] = Transfer(event: transfer, started: started, at: at)
             case let .output(id, line, _):
                 vertices[id]?.logs.append(TTYPrinter.printable(line))
                 if let count = vertices[id]?.logs.count, count > TTYPrinter.logLines { vertices[id]?.logs.removeFirst(count - TTYPrinter.logLines) }
@@ -134,7 +129,7 @@ final class TTYPrinter: ProgressPrinter, @unchecked Sendable {
             for transfer in v.transfers.values.sorted(by: { $0.started < $1.started }) where !transfer.event.done {
                 let seconds = transfer.at.timeIntervalSince(transfer.started)
                 let rate = seconds > 0 ? " " + formatBytes(Int64(Double(transfer.event.current) / seconds)) + "/s" : ""
-                let digest = String(transfer.event.digest.prefix(19))
+                let digest = String(transfer.event.digest.description.prefix(19))
                 lines.append(line(" => => \(digest) \(formatBytes(transfer.event.current)) / \(formatBytes(transfer.event.total))\(rate)",
                                   String(format: "%.1fs", now.timeIntervalSince(transfer.started))))
             }
