@@ -311,6 +311,10 @@ int hoist_sandbox_run(const struct hoist_sandbox *s, char *error, size_t error_s
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         close(pipefd[0]);
+        /* A session of its own: Ctrl-C in hoist's terminal goes to hoist, which cancels the build
+           and kills the sandbox. Without it the command got the SIGINT too, died first, and the
+           build failed with "exit code: 130" instead of being interrupted. */
+        if (setsid() < 0) fail(pipefd[1], "setsid");
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail(pipefd[1], "prctl");
         int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s->new_network ? CLONE_NEWNET : 0);
         if (unshare(flags) < 0) fail(pipefd[1], "unshare (new namespaces need root or CAP_SYS_ADMIN)");

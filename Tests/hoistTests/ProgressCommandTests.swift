@@ -109,10 +109,14 @@ import Testing
         // Ctrl-C typed into the pseudo-terminal once the RUN is going: the line discipline sends
         // SIGINT to the foreground process group, as in a person's terminal.
         let build = "stty cols 100 rows 30; \(Paths.hoist) assemble --progress=tty -o type=oci,dest=\(h.root.path)/out.tar .; echo status=\\$?"
-        let typist = "for i in $(seq 1 200); do pgrep -f '^\(marker)' >/dev/null && break; sleep 0.1; done; printf '\\003'; sleep 3"
+        // A second after the RUN starts, so the view has drawn it. bash runs the command line:
+        // dash (CI's /bin/sh, when SHELL is unset) dies of the SIGINT itself and never prints the status.
+        let typist = "for i in $(seq 1 600); do pgrep -f '^\(marker)' >/dev/null && break; sleep 0.1; done; sleep 1; printf '\\003'; sleep 3"
         let result = try Shell.run(["bash", "-c", "(\(typist)) | script -qefc \"\(build)\" /dev/null"],
-                                   environment: h.fixtures.environment(root: h.root.path), directory: h.context.path)
+                                   environment: h.fixtures.environment(root: h.root.path).merging(["SHELL": "/bin/bash"]) { $1 },
+                                   directory: h.context.path)
         let screen = result.stdout
+        #expect(screen.contains("] RUN \(marker)"), "the RUN was drawn before Ctrl-C: \(screen)")
         #expect(screen.contains("status=130"), "\(screen)")
         let hidden = try #require(screen.range(of: "\u{1B}[?25l", options: .backwards), "the view was drawn: \(screen)")
         #expect(screen[hidden.upperBound...].contains("\u{1B}[?25h"), "the cursor is shown again after the last hide")
