@@ -123,7 +123,9 @@ struct Assemble: AsyncParsableCommand {
                 SandboxRegistry.interrupt()
                 if mode == .tty { TTYPrinter.restoreTerminal() }
                 FileHandle.standardError.write(Data("error: interrupted; the store keeps only complete blobs\n".utf8))
-                Glibc.exit(130)
+                // _exit, not exit: the killed sandbox's waiter thread is still running, and exit's
+                // teardown of libraries under it crashed the process (SIGSEGV) instead of exiting 130.
+                Glibc._exit(130)
             }
             source.resume()
             return source
