@@ -23,27 +23,22 @@ extension Builder {
         return cache
     }
 
-    /// Lets `sources` fetch a layer's index from an imported cache instead of reading the layer.
-    func offerIndexes(of cache: BuildCache, to sources: ImageSources) async {
+    /// Lets the build fetch a layer's index from an imported cache instead of reading the layer.
+    func offerIndexes(of cache: BuildCache) async {
         let registry = self.registry
         var fetches: [Digest: @Sendable () async throws -> [UInt8]] = [:]
         for (layer, blob) in await cache.importedIndexes {
             fetches[layer] = { try await blob.bytes(using: registry) }
         }
-        if !fetches.isEmpty { await sources.indexCache.offer(fetches, warn: warn) }
+        if !fetches.isEmpty { await indexCache.offer(fetches, warn: warn) }
     }
 
     /// Writes every `--cache-to`. A failure throws `CacheError.exportFailed` unless that export says `ignore-error=true`.
-    func exportCache(_ cache: BuildCache, images: [AssembledImage], sources: [ImageSources]) async throws {
+    func exportCache(_ cache: BuildCache, images: [AssembledImage]) async throws {
         guard !options.cacheTo.isEmpty else { return }
         // Stages and platforms finish in any order: sort, so the cache's bytes do not depend on it.
         let steps = await cache.produced.sorted { $0.record.key < $1.record.key }
-        var indexes: [(layer: Digest, bytes: [UInt8])] = []
-        var seen: Set<Digest> = []
-        for source in sources {
-            for entry in await source.indexCache.served() where seen.insert(entry.layer).inserted { indexes.append(entry) }
-        }
-        indexes.sort { $0.layer < $1.layer }
+        let indexes = await indexCache.served()
         let finalLayers = Set(images.flatMap { $0.layers.map(\.descriptor.digest) })
         for spec in options.cacheTo {
             if let asked = spec.compression, asked.mediaType != options.compression.mediaType {

@@ -36,7 +36,7 @@ extension Builder {
                     let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path
                     defer { try? FileManager.default.removeItem(atPath: scratch) }
                     let name = [platform.os, platform.architecture, platform.variant].compactMap { $0 }.joined(separator: "_")
-                    try await RootfsExporter(sources: ImageSources(registry: registry, platform: platform), scratch: scratch)
+                    try await RootfsExporter(sources: ImageSources(registry: registry, platform: platform, indexCache: indexCache), scratch: scratch)
                         .writeDirectory(image.layers, to: dest + "/" + name)
                 }
             case .dockerArchive, .tar:

@@ -81,9 +81,11 @@ extension Builder {
                                contexts: Set(options.namedContexts.keys), byIndex: false)
     }
 
-    /// Resolves every external FROM image of the build at once, and fetches the layers a RUN stage
-    /// will unpack when they are not unpacked yet. Not when a cache is imported: its hits may need
-    /// no base bytes at all. Failures are left for the stage itself to report, with its line.
+    /// Resolves every external FROM image of the build at once, fetches the layers a RUN stage
+    /// will unpack when they are not unpacked yet, and reads the top layer's index of every image a
+    /// COPY --from copies out of (its first question is always asked there). Not when a cache is
+    /// imported: its hits may need no base bytes at all. Failures are left for the stage itself to
+    /// report, with its line.
     func prefetch(_ plan: StagePlan) async {
         let graph = plan.graph
         let registry = self.registry
@@ -102,7 +104,15 @@ extension Builder {
             if bases[key] == nil { firstSeen.append(key) }
             bases[key] = (stage.base, platform, runs || bases[key]?.runs == true)
         }
+        let copiedFrom = fetchLayers ? copySourceImages(graph) : []
         await withTaskGroup(of: Void.self) { group in
+            for (text, platform) in copiedFrom {
+                group.addTask {
+                    guard let image = try? await plan.sources.image(text, platform: platform),
+                          let state = try? ImageSources.state(of: image) else { return }
+                    try? await plan.sources.view(over: state.layers, storeBlobs: true).readTopLayer()
+                }
+            }
             for key in firstSeen {
                 let (text, platform, runs) = bases[key]!
                 group.addTask {
@@ -115,11 +125,42 @@ extension Builder {
                     guard !missing.isEmpty else { return }
                     let vertex = progress.start(StageLabel.internal("load layers for \(image.reference)", platform: plan.platform))
                     try? await vertex.run {
-                        for layer in missing where !Task.isCancelled { try await layer.localize(using: registry) }
+                        // At once: the registry client's transfer window bounds them.
+                        try await withThrowingTaskGroup(of: Void.self) { layers in
+                            for layer in missing { layers.addTask { try await layer.localize(using: registry) } }
+                            try await layers.waitForAll()
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// The images COPY --from reads, with the platform to read them for: named directly
+    /// (`--from=nginx`), or through a stage that is only `FROM image` (`FROM nginx AS conf`).
+    /// A `--from` with a variable is left to its stage.
+    private func copySourceImages(_ graph: BuildGraph) -> [(text: String, platform: Platform?)] {
+        var seen: Set<String> = [], images: [(text: String, platform: Platform?)] = []
+        for i in graph.order {
+            let stage = graph.stages[i]
+            for located in stage.instructions {
+                guard case let .copy(copy) = located.instruction, let from = copy.from, !from.contains("$"),
+                      let source = try? BuildGraph.source(from, from: stage.index, in: graph.stages, location: located.location,
+                                                          contexts: Set(options.namedContexts.keys), byIndex: true) else { continue }
+                let found: (String, Platform?)? = switch source {
+                case let .image(text): (text, nil)
+                case let .stage(j) where graph.stages[j].instructions.isEmpty:
+                    if case .image = baseSource(of: graph.stages[j], in: graph) {
+                        (graph.stages[j].base, graph.stages[j].platform.flatMap { try? Platform(parsing: $0) })
+                    } else { nil }
+                default: nil
+                }
+                if let (text, platform) = found, seen.insert("\(text) \(platform.map { "\($0)" } ?? "")").inserted {
+                    images.append((text, platform))
+                }
+            }
+        }
+        return images
     }
 
     func baseState(of stage: Stage, graph: BuildGraph, built: [Int: StageState], sources: ImageSources) async throws -> StageState {

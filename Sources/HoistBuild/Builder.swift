@@ -33,6 +33,8 @@ public struct Builder: Sendable {
     public let registry: RegistryClient
     /// Layers unpacked for RUN, one directory per diffID, kept under `$HOIST_ROOT/snapshots`.
     let snapshotter: Snapshotter
+    /// Base layers' indexes (`$HOIST_ROOT/indexes`), one cache for every platform of the build.
+    let indexCache: LayerIndexCache
     let progress: BuildProgress
     let limits: BuildLimits
     /// A note under the current vertex (or about the build); a warning (lint, unused build args).
@@ -52,6 +54,7 @@ public struct Builder: Sendable {
                                   warn: { progress.warning($0) })
         // Rootless snapshots mark opaque directories with user.overlay.* instead of trusted.overlay.*.
         snapshotter = Snapshotter(root: options.root.appendingPathComponent(UserNamespace.snapshotDirectoryName).path)
+        indexCache = LayerIndexCache(directory: store.root.appendingPathComponent("indexes").path)
     }
 
     /// `log` receives progress as lines (`BuildProgress.lines`); `warn` receives warnings (Dockerfile lint, unused build args).
@@ -82,6 +85,7 @@ public struct Builder: Sendable {
         let keepLocally = !wantsPush && options.outputs.isEmpty
         let platforms = options.platforms.isEmpty ? [options.platform] : options.platforms
         let cache = await loadCache(dockerfilePath: dockerfilePath)
+        await offerIndexes(of: cache)
         let built = try await buildPlatforms(platforms, dockerfile: dockerfile, dockerfilePath: dockerfilePath, cache: cache)
         let images = built.map(\.image)
         let sourcesByPlatform = built.map(\.sources)
@@ -90,7 +94,7 @@ public struct Builder: Sendable {
                 ? try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
                 : try await finishSingle(images[0], sources: sourcesByPlatform[0], wantsPush: wantsPush, keepLocally: keepLocally)
         }
-        try await exportCache(cache, images: images, sources: sourcesByPlatform)
+        try await exportCache(cache, images: images)
         result.stats = await registry.stats
         var base: Set<Digest> = []
         for sources in sourcesByPlatform { base.formUnion(await sources.baseLayers()) }
@@ -195,8 +199,7 @@ public struct Builder: Sendable {
             }
         }
 
-        let sources = ImageSources(registry: registry, platform: platform, progress: progress, label: multiPlatform ? platform : nil)
-        await offerIndexes(of: cache, to: sources)
+        let sources = ImageSources(registry: registry, platform: platform, indexCache: indexCache, progress: progress, label: multiPlatform ? platform : nil)
         let plan = StagePlan(graph: graph, sources: sources,
                              context: try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath)),
                              clock: BuildClock(epoch: options.sourceDateEpoch), cache: cache, platform: multiPlatform ? platform : nil)

@@ -15,12 +15,13 @@ actor ImageSources {
     private var resolved: [String: ResolvedImage] = [:]
     private let resolving = SharedTasks<String, ResolvedImage>()
 
-    init(registry: RegistryClient, platform: Platform, progress: BuildProgress? = nil, label: Platform? = nil) {
+    /// `indexCache`: the build's one cache of layer indexes, shared by its platforms.
+    init(registry: RegistryClient, platform: Platform, indexCache: LayerIndexCache, progress: BuildProgress? = nil, label: Platform? = nil) {
         self.registry = registry
         self.platform = platform
+        self.indexCache = indexCache
         self.progress = progress
         self.label = label
-        indexCache = LayerIndexCache(directory: registry.store.root.appendingPathComponent("indexes").path)
     }
 
     /// Resolves `text` (as written in the Dockerfile) to an image for `platform`, once however
@@ -58,8 +59,9 @@ actor ImageSources {
     }
 
     /// A view over `layers` that fetches a remote layer's blob only when a question needs it.
-    /// `storeBlobs`: the layers will be unpacked for a RUN anyway, so reading one for its index
-    /// stores it on the way instead of downloading it twice (once to a temp file, once to store).
+    /// `storeBlobs`: bodies will be read from these layers (a RUN unpacks them, a COPY --from or a
+    /// rootfs export copies files out), so reading one for its index stores it on the way instead
+    /// of downloading it twice (once to a temp file, once to the store).
     nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false) -> FilesystemView {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in

@@ -49,7 +49,9 @@ extension StageExecutor {
                     let directory = try ContextSource(directory: path)
                     for s in rawSources { matches += try directory.match(s) }
                 case let .state(fromState, name):
-                    let view = sources.view(over: fromState.layers)
+                    // Bodies are read from these layers: one read for its index stores it, so the
+                    // layer holding the file is not downloaded a second time for its body.
+                    let view = sources.view(over: fromState.layers, storeBlobs: true)
                     let source = ViewSource(view: view, staging: scratch, displayName: name)
                     for s in rawSources { matches += try await source.match(s) }
                     log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")

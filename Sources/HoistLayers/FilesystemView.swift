@@ -37,6 +37,12 @@ public actor FilesystemView {
         self.cache = cache
     }
 
+    /// Reads the top layer's index ahead of any question: every question starts there. Throws
+    /// what reading the layer throws.
+    public func readTopLayer() async throws {
+        if !layers.isEmpty { _ = try await index(layers.count - 1) }
+    }
+
     /// How many of `layers` this view has had to read so far (top layers first).
     public var layersRead: Int { consulted.count }
     private var consulted: Set<Int> = []

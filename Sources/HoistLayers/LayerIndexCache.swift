@@ -1,12 +1,16 @@
 import Foundation
+import HoistContent
 import HoistOCI
 
 /// Layer indexes by layer digest, shared by every view in a build, so a base layer's headers are
 /// read at most once however many stages and COPY instructions ask about it. With a directory the
 /// indexes also persist (`$HOIST_ROOT/indexes`): a layer is content-addressed, so its index never
-/// goes stale, and a base indexed once is never read again on this machine.
+/// goes stale, and a base indexed once is never read again on this machine. One cache serves a
+/// whole build, every platform: a layer two platforms share (an image of one platform used by
+/// both) is read once, and concurrent asks for one layer share that one read.
 public actor LayerIndexCache {
     private var indexes: [Digest: LayerIndex] = [:]
+    private let reading = SharedTasks<Digest, LayerIndex>()
     private let directory: String?
     /// Indexes another machine made, by layer digest: fetched (small) instead of reading the layer.
     private var offered: [Digest: @Sendable () async throws -> [UInt8]] = [:]
@@ -17,18 +21,23 @@ public actor LayerIndexCache {
         self.directory = directory
     }
 
-    func index(for digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
+    func index(for digest: Digest, source: @escaping @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
+        let index = try await reading.value(for: digest) { try await self.load(digest, source: source) }
+        indexes[digest] = index
+        return index
+    }
+
+    /// The index from disk, from an offered cache, or by reading the layer's headers.
+    private func load(_ digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
         let file = directory.map { "\($0)/v3/\(digest.algorithm)-\(digest.encoded)" }
         if let file, let data = FileManager.default.contents(atPath: file), let stored = LayerIndexFile.decode(Array(data)) {
-            indexes[digest] = stored
             return stored
         }
         if let fetch = offered[digest] {
             do {
                 let bytes = try await fetch()
                 guard let index = LayerIndexFile.decode(bytes) else { throw LayerError.io(path: "index of \(digest)", message: "not a layer index") }
-                indexes[digest] = index
                 if let file { CacheFile.write(Data(bytes), to: file) }
                 return index
             } catch {
@@ -38,7 +47,6 @@ public actor LayerIndexCache {
         let (path, temporary) = try await source()
         defer { if temporary { unlink(path) } }
         let index = try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
-        indexes[digest] = index
         if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index
     }

@@ -47,6 +47,17 @@ struct BuildHarness {
         let json = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
         return json["Layers"] as! [String]
     }
+
+    /// Each layer's size in bytes, by digest, as the manifest of a single-platform image gives it.
+    func remoteLayerSizes(_ name: String) throws -> [Digest: Int64] {
+        let out = try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(registry.host)/\(name)"])
+        let json = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [String: Any]
+        var sizes: [Digest: Int64] = [:]
+        for layer in json["layers"] as! [[String: Any]] {
+            sizes[try Digest(parsing: layer["digest"] as! String)] = (layer["size"] as! NSNumber).int64Value
+        }
+        return sizes
+    }
 }
 
 /// The demo's own Dockerfile, so the tests check what the README's demo builds.

@@ -36,6 +36,25 @@ import Testing
         #expect(result.image.layers.count == 1)
     }
 
+    /// The layer a file is copied out of is downloaded once: reading it for its index stores it,
+    /// and two platforms reading one single-platform image share its indexes.
+    @Test func copyFromExternalImageDownloadsTheLayerItReadsOnce() async throws {
+        let dockerfile = "FROM multiarch:latest\nCOPY --from=nginx:latest /etc/nginx/nginx.conf /nginx.conf\n"
+        let h = try BuildHarness(dockerfile: dockerfile)
+        let sizes = try h.remoteLayerSizes("library/nginx:latest")
+        let top = try Digest(parsing: try h.remoteLayers("library/nginx:latest").last!)
+        let single = try await h.build { $0.outputs = [.ociArchive(dest: h.root.path + "/one.tar")] }
+        #expect(single.stats.downloaded[top] == sizes[top], "once, not once for the index and again for the body")
+
+        try #require(h.fixtures.hasMultiarch, "the arm64 busybox fixture is missing: run Testdata/fetch-arm64-busybox.sh")
+        let fresh = try BuildHarness(dockerfile: dockerfile)
+        let both = try await fresh.build {
+            $0.platforms = [try Platform(parsing: "linux/amd64"), try Platform(parsing: "linux/arm64")]
+            $0.outputs = [.ociArchive(dest: fresh.root.path + "/two.tar")]
+        }
+        #expect(both.stats.downloaded[top] == sizes[top], "nginx is amd64 only, so both platforms read the same layer: once")
+    }
+
     @Test func platformChoosesTheMatchingEntryOfAnIndex() async throws {
         let h = try BuildHarness(dockerfile: """
             FROM multiarch:latest

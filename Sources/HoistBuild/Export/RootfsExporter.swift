@@ -38,7 +38,7 @@ struct RootfsExporter {
     }
 
     private func merged(_ layers: [LayerRef]) async throws -> ([FilesystemView.Found], [String: String]) {
-        let view = sources.view(over: layers)
+        let view = sources.view(over: layers, storeBlobs: true)  // every body is read: fetch each layer once
         let entries = try await view.walk("")
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let bodies = try await view.extractBodies(entries, into: scratch)
