@@ -14,6 +14,8 @@
 #   (c) the same on the small multiarch base (busybox only): little work per platform.
 #   Benchmarks/graph.sh [RUNS]      (default 1; needs root; starts Benchmarks/peers.sh)
 #   SCENARIOS=b Benchmarks/graph.sh 3   (only (b); default abc)
+#   HOIST_BEFORE=BINARY adds a column to (b) and (c): that hoist (say, a release build of the commit
+#   before the graph, which built platforms one after another) run the same way.
 set -euo pipefail
 shopt -s inherit_errexit  # a failed build inside $(timed …) stops the script instead of timing nothing
 RUNS=${1:-1}
@@ -76,11 +78,11 @@ build() {
       $b push -q --tls-verify=false "$REG/bench/graph-$s:$tag" >/dev/null ;;
     buildkit) "$PEER_DOCKER" buildx build -q --network host --push -t "$REG/bench/graph-$s:$tag" "$W/ctx-$s" >/dev/null ;;
     # (b), (c): two platforms, straight or through the delaying proxy.
-    hoist-mp|hoist1-mp|hoist-mpd|hoist1-mpd)
-      local jobs= conf=$HOIST_REGISTRIES_CONF target=$REG
-      case $tool in hoist1*) jobs=1 ;; esac
+    hoist-mp|hoist1-mp|hoist-mpd|hoist1-mpd|before-mp|before-mpd)
+      local jobs= conf=$HOIST_REGISTRIES_CONF target=$REG binary=$HOIST
+      case $tool in hoist1*) jobs=1 ;; before*) binary=$HOIST_BEFORE ;; esac
       case $tool in *-mpd) conf=$W/proxy-registries.conf; target=$PROXY ;; esac
-      env HOIST_JOBS=$jobs HOIST_ROOT="$W/state/hoist" HOIST_REGISTRIES_CONF="$conf" "$HOIST" assemble -q --platform linux/amd64,linux/arm64 \
+      env HOIST_JOBS=$jobs HOIST_ROOT="$W/state/hoist" HOIST_REGISTRIES_CONF="$conf" "$binary" assemble -q --platform linux/amd64,linux/arm64 \
         --build-arg REG="$target" -t "$target/bench/graph-mp:$tag" --push "$W/ctx-$s" >/dev/null 2>>"$W/log-hoist" \
         || { tail -5 "$W/log-hoist" >&2; return 1; } ;;
   esac
@@ -95,8 +97,10 @@ declare -A T
   echo "bench: (a) $tool" >&2
   for i in $(seq 1 "$RUNS"); do reset "$tool"; T[$tool-a]+="$(timed "$tool" a "$tool$i") "; done
 done
+MP_TOOLS="hoist-mp hoist1-mp hoist-mpd hoist1-mpd"
+[ -n "${HOIST_BEFORE:-}" ] && MP_TOOLS+=" before-mp before-mpd"
 for s in b c; do
-  [[ $SCENARIOS == *$s* ]] && for tool in hoist-mp hoist1-mp hoist-mpd hoist1-mpd; do
+  [[ $SCENARIOS == *$s* ]] && for tool in $MP_TOOLS; do
     echo "bench: ($s) $tool" >&2
     for i in $(seq 1 "$RUNS"); do reset "$tool"; T[$tool-$s]+="$(timed "$tool" $s "$tool$i") "; done
   done
@@ -127,6 +131,15 @@ for s in b c; do
   [[ $SCENARIOS == *$s* ]] || continue
   echo
   [ $s = b ] && title="(b) two platforms, no RUN, ${BIG_MB:-32} MB base" || title="(c) as (b) on busybox alone"
+  if [ -n "${HOIST_BEFORE:-}" ]; then
+    printf '%-44s %9s %9s %9s %9s %9s\n' "$title" hoist "hoist -j1" "-j1/hoist" before "before/h"
+    for d in "" d; do
+      [ -z "$d" ] && label="loopback registry" || label="registry ${DELAY_MS} ms away (each request)"
+      printf '%-44s %7.3f s %7.3f s %8.2fx %7.3f s %8.2fx\n' "$label" "$(m hoist-mp$d-$s)" "$(m hoist1-mp$d-$s)" \
+        "$(echo "$(m hoist1-mp$d-$s) / $(m hoist-mp$d-$s)" | bc -l)" "$(m before-mp$d-$s)" "$(echo "$(m before-mp$d-$s) / $(m hoist-mp$d-$s)" | bc -l)"
+    done
+    continue
+  fi
   printf '%-44s %9s %9s %9s\n' "$title" hoist "hoist -j1" "-j1/hoist"
   printf '%-44s %7.3f s %7.3f s %8.2fx\n' "loopback registry" "$(m hoist-mp-$s)" "$(m hoist1-mp-$s)" "$(echo "$(m hoist1-mp-$s) / $(m hoist-mp-$s)" | bc -l)"
   printf '%-44s %7.3f s %7.3f s %8.2fx\n' "registry ${DELAY_MS} ms away (each request)" "$(m hoist-mpd-$s)" "$(m hoist1-mpd-$s)" \
