@@ -58,6 +58,8 @@ public struct BuildOptions: Sendable {
     public var jobs: Int?
     /// `--network`, `--add-host`, `--ulimit`, `--shm-size`: what every RUN gets.
     public var runDefaults = RunDefaults()
+    /// `--provenance`, `--sbom`, `--attest`: none unless asked (the CLI adds buildx's default).
+    public var attestations = AttestationOptions()
     public var root: URL
 
     /// `--push` or `-o type=registry`: the image goes to each -t.

@@ -3,21 +3,52 @@ import HoistOCI
 import HoistRegistry
 
 extension Builder {
-    /// Several platforms: an OCI index over the images, pushed after them (each manifest by digest,
-    /// the index under the tags), written whole into an OCI archive, kept whole in the local store.
-    func finishMultiPlatform(_ images: [AssembledImage], platforms: [Platform], wantsPush: Bool, keepLocally: Bool) async throws -> BuildResult {
+    /// An index over `images` (one per platform, in order) and, after them, the attestation
+    /// manifests that point at them (`attestations`, one per image, or none), as buildx lays it
+    /// out; stored, and returned as what a push or an archive takes.
+    func indexContent(_ images: [AssembledImage], platforms: [Platform], attestations: [AssembledImage]) throws -> (content: ImageContent, digest: Digest, bytes: [UInt8]) {
         let indexType = options.format.indexMediaType
-        let index = Index(mediaType: indexType, manifests: zip(images, platforms).map { image, platform in
+        var entries = zip(images, platforms).map { image, platform in
             Descriptor(mediaType: image.mediaType, digest: image.manifestDigest, size: Int64(image.manifestBytes.count), platform: platform.normalized)
-        }, annotations: options.indexAnnotations.isEmpty ? nil : options.indexAnnotations)
+        }
+        entries += zip(attestations, images).map { AttestationManifest.indexEntry($0, attesting: $1.manifestDigest) }
+        let index = Index(mediaType: indexType, manifests: entries, annotations: options.indexAnnotations.isEmpty ? nil : options.indexAnnotations)
         let indexBytes = try CanonicalJSON.encode(index)
         let indexDigest = try store.ingest(indexBytes, source: "image index")
         log("index \(indexDigest)")
         var blobs: [LayerRef] = []
         var seen: Set<Digest> = []
-        for blob in images.flatMap(\.blobs) where seen.insert(blob.descriptor.digest).inserted { blobs.append(blob) }
+        for blob in (images + attestations).flatMap(\.blobs) where seen.insert(blob.descriptor.digest).inserted { blobs.append(blob) }
         let content = ImageContent(root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
-                                   children: images.map(\.content.root), blobs: blobs)
+                                   children: (images + attestations).map(\.content.root), blobs: blobs)
+        return (content, indexDigest, indexBytes)
+    }
+
+    /// Pushes each attestation manifest by digest next to the image it attests, and makes it a
+    /// referrer of that image (the referrers API, or its tag fallback).
+    func pushReferrers(_ attestations: [AssembledImage], to targets: [Reference]) async throws {
+        let pusher = ImagePusher(registry: registry, log: log)
+        for target in targets {
+            for attestation in attestations {
+                let endpoint = try await pusher.push(attestation.content, to: Reference(domain: target.domain, path: target.path, digest: attestation.manifestDigest))
+                guard let subject = attestation.manifest.subject else { continue }
+                var descriptor = Descriptor(mediaType: attestation.mediaType, digest: attestation.manifestDigest, size: Int64(attestation.manifestBytes.count),
+                                            annotations: attestation.manifest.annotations)
+                descriptor.artifactType = attestation.manifest.artifactType
+                try await registry.attachReferrer(descriptor, subject: subject.digest, in: endpoint)
+                log("attached attestation \(attestation.manifestDigest) to \(subject.digest) in \(target.name)")
+            }
+        }
+    }
+
+    /// Several platforms: an OCI index over the images (and their attestations, unless they go as
+    /// referrers), pushed after them (each manifest by digest, the index under the tags), written
+    /// whole into an OCI archive, kept whole in the local store.
+    func finishMultiPlatform(_ images: [AssembledImage], platforms: [Platform], attestations: [AssembledImage], wantsPush: Bool,
+                             keepLocally: Bool) async throws -> BuildResult {
+        let referrers = options.attestations.asReferrers
+        let (content, indexDigest, indexBytes) = try indexContent(images, platforms: platforms, attestations: referrers ? [] : attestations)
+        let indexType = content.root.mediaType
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
@@ -25,6 +56,7 @@ extension Builder {
                 try await pusher.push(content, to: tag)
                 pushed.append(tag)
             }
+            if referrers { try await pushReferrers(attestations, to: pushed) }
         }
         for output in options.outputs {
             switch output {

@@ -64,7 +64,10 @@ extension Builder {
         executor.sshAgent = options.sshAgent
         executor.allowInsecure = options.allowInsecure
         executor.runDefaults = options.runDefaults
-        return try await executor.run(stage, base: base, baseIsImage: baseIsImage(stage, plan.graph))
+        var state = try await executor.run(stage, base: base, baseIsImage: baseIsImage(stage, plan.graph))
+        state.inheritedHistory = base.config.history?.count ?? 0
+        state.inheritedLayers = base.layers.count
+        return state
     }
 
     /// Whether FROM names an image (or a named context), not `scratch` or a stage: BuildKit counts it as a step.

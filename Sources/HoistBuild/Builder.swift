@@ -75,6 +75,7 @@ public struct Builder: Sendable {
     }
 
     private func build() async throws -> BuildResult {
+        let started = Date()
         let dockerfilePath = options.dockerfile ?? options.contextDirectory + "/Dockerfile"
         let dockerfile = try await progress.start(StageLabel.internal("load build definition from \((dockerfilePath as NSString).lastPathComponent)", platform: nil)).run {
             try readDockerfile(dockerfilePath)
@@ -89,10 +90,12 @@ public struct Builder: Sendable {
         let built = try await buildPlatforms(platforms, dockerfile: dockerfile, dockerfilePath: dockerfilePath, cache: cache)
         let images = built.map(\.image)
         let sourcesByPlatform = built.map(\.sources)
+        let attestations = try await attest(built, started: started, dockerfilePath: dockerfilePath, wantsPush: wantsPush, keepLocally: keepLocally)
         var result = try await progress.start("exporting to image").run {
             platforms.count > 1
-                ? try await finishMultiPlatform(images, platforms: platforms, wantsPush: wantsPush, keepLocally: keepLocally)
-                : try await finishSingle(images[0], sources: sourcesByPlatform[0], wantsPush: wantsPush, keepLocally: keepLocally)
+                ? try await finishMultiPlatform(images, platforms: platforms, attestations: attestations, wantsPush: wantsPush, keepLocally: keepLocally)
+                : try await finishSingle(images[0], sources: sourcesByPlatform[0], attestation: attestations.first, wantsPush: wantsPush,
+                                         keepLocally: keepLocally)
         }
         try await exportCache(cache, images: images)
         result.stats = await registry.stats
@@ -118,27 +121,26 @@ public struct Builder: Sendable {
     /// Every platform's image, in the order of `platforms`: all at once, or one after another with
     /// `HOIST_JOBS=1`. The first failure cancels the others and is the one thrown.
     private func buildPlatforms(_ platforms: [Platform], dockerfile: Dockerfile, dockerfilePath: String,
-                                cache: BuildCache) async throws -> [(image: AssembledImage, sources: ImageSources)] {
+                                cache: BuildCache) async throws -> [PlatformBuild] {
         let multiPlatform = platforms.count > 1
         if limits.jobs == 1 || !multiPlatform {
-            var results: [(image: AssembledImage, sources: ImageSources)] = []
+            var results: [PlatformBuild] = []
             for (n, platform) in platforms.enumerated() {
                 results.append(try await buildImage(dockerfile, platform: platform, multiPlatform: multiPlatform, dockerfilePath: dockerfilePath,
                                                     warnUnused: n == 0, cache: cache))
             }
             return results
         }
-        return try await withThrowingTaskGroup(of: (Int, AssembledImage, ImageSources).self) { group in
+        return try await withThrowingTaskGroup(of: (Int, PlatformBuild).self) { group in
             for (n, platform) in platforms.enumerated() {
                 group.addTask {
-                    let (image, sources) = try await buildImage(dockerfile, platform: platform, multiPlatform: true, dockerfilePath: dockerfilePath,
-                                                                warnUnused: n == 0, cache: cache)
-                    return (n, image, sources)
+                    (n, try await buildImage(dockerfile, platform: platform, multiPlatform: true, dockerfilePath: dockerfilePath,
+                                             warnUnused: n == 0, cache: cache))
                 }
             }
-            var results: [(image: AssembledImage, sources: ImageSources)?] = Array(repeating: nil, count: platforms.count)
+            var results: [PlatformBuild?] = Array(repeating: nil, count: platforms.count)
             do {
-                while let (n, image, sources) = try await group.next() { results[n] = (image, sources) }
+                while let (n, build) = try await group.next() { results[n] = build }
             } catch {
                 group.cancelAll()
                 throw error
@@ -147,22 +149,31 @@ public struct Builder: Sendable {
         }
     }
 
-    /// Pushes, writes or keeps one platform's image as the options ask.
-    private func finishSingle(_ image: AssembledImage, sources: ImageSources, wantsPush: Bool, keepLocally: Bool) async throws -> BuildResult {
+    /// Pushes, writes or keeps one platform's image as the options ask. With an attestation inside
+    /// (not as a referrer), what is pushed, archived as OCI or kept is an index over the image and
+    /// its attestation manifest, as buildx makes it; the docker archive and the root filesystem
+    /// outputs take the image alone.
+    private func finishSingle(_ image: AssembledImage, sources: ImageSources, attestation: AssembledImage?, wantsPush: Bool,
+                              keepLocally: Bool) async throws -> BuildResult {
+        let referrer = options.attestations.asReferrers ? attestation : nil
+        let indexed = try attestation.flatMap { referrer == nil ? try indexContent([image], platforms: [options.platform], attestations: [$0]) : nil }
+        let published = indexed?.content ?? image.content
+        let publishedDigest = indexed?.digest ?? image.manifestDigest
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
-            for tag in pushTargets(image.manifestDigest) {
-                try await pusher.push(image.content, to: tag)
+            for tag in pushTargets(publishedDigest) {
+                try await pusher.push(published, to: tag)
                 pushed.append(tag)
             }
+            if let referrer { try await pushReferrers([referrer], to: pushed) }
         }
         for output in options.outputs {
             let scratch = store.root.appendingPathComponent("ingest/rootfs-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             switch output {
             case .registry: continue
-            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(image.content, tags: options.tags, to: dest)
+            case let .ociArchive(dest): try await OCIArchiveExporter(registry: registry).write(published, tags: options.tags, to: dest)
             case let .dockerArchive(dest): try await DockerArchiveExporter(registry: registry).write(image.content, tags: options.tags, to: dest)
             case let .local(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeDirectory(image.layers, to: dest)
             case let .tar(dest): try await RootfsExporter(sources: sources, scratch: scratch).writeTar(image.layers, to: dest)
@@ -171,19 +182,18 @@ public struct Builder: Sendable {
         }
         if keepLocally {
             // No output asked for: the image goes into the local image store, complete, as docker keeps a build.
-            for layer in image.layers { try await layer.localize(using: registry) }
-            let descriptor = Descriptor(mediaType: image.mediaType, digest: image.manifestDigest, size: Int64(image.manifestBytes.count))
-            for tag in options.tags { try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: descriptor) }
-            log(options.tags.isEmpty ? "kept in the local store as \(image.manifestDigest) (give -t to name it)"
+            for layer in published.blobs { try await layer.localize(using: registry) }
+            for tag in options.tags { try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: published.descriptor()) }
+            log(options.tags.isEmpty ? "kept in the local store as \(publishedDigest) (give -t to name it)"
                                      : "kept in the local store as \(options.tags.map(\.description).joined(separator: ", "))")
         }
-        try writeRecords(config: image.manifest.config.digest, manifest: image.manifestDigest, size: image.manifestBytes.count, mediaType: image.mediaType)
-        return BuildResult(image: image, images: [image], index: nil, pushed: pushed, stats: await registry.stats)
+        try writeRecords(config: image.manifest.config.digest, manifest: publishedDigest, size: published.root.bytes.count, mediaType: published.root.mediaType)
+        return BuildResult(image: image, images: [image], index: indexed.map { ($0.digest, $0.bytes) }, pushed: pushed, stats: await registry.stats)
     }
 
     /// Builds the target for one platform: plan ▸ stages ▸ assembled image.
     private func buildImage(_ dockerfile: Dockerfile, platform: Platform, multiPlatform: Bool, dockerfilePath: String, warnUnused: Bool,
-                            cache: BuildCache) async throws -> (AssembledImage, ImageSources) {
+                            cache: BuildCache) async throws -> PlatformBuild {
         let graph = try BuildGraph(dockerfile, target: options.target, buildArgs: options.buildArgs,
                                    automaticArgs: Builder.platformArgs(target: platform, build: .host),
                                    namedContexts: Set(options.namedContexts.keys))
@@ -226,7 +236,7 @@ public struct Builder: Sendable {
         let image = try ImageAssembler.assemble(final, store: store, format: options.format, annotations: options.annotations)
         log("image \(image.manifestDigest)")
 
-        return (image, sources)
+        return PlatformBuild(image: image, sources: sources, platform: platform, graph: graph, stages: built)
     }
 
     /// Where `--push` goes: each -t, or with push-by-digest each -t's repository under `digest`.

@@ -14,6 +14,8 @@ actor ImageSources {
     let label: Platform?
     private var resolved: [String: ResolvedImage] = [:]
     private let resolving = SharedTasks<String, ResolvedImage>()
+    /// Each image resolved, by the name the Dockerfile gave, and what ADD fetched, in first-use order: provenance's dependencies.
+    private var dependencyList: [ResolvedDependency] = []
 
     /// `indexCache`: the build's one cache of layer indexes, shared by its platforms.
     init(registry: RegistryClient, platform: Platform, indexCache: LayerIndexCache, progress: BuildProgress? = nil, label: Platform? = nil) {
@@ -38,9 +40,22 @@ actor ImageSources {
             else { return try await resolve() }
             return try await vertex.run(resolve)
         }
+        if resolved[key] == nil {
+            record(ResolvedDependency(uri: PackageURL.docker(reference, platform: platform),
+                                      digest: [image.manifestDigest.algorithm: image.manifestDigest.encoded]))
+        }
         resolved[key] = image
         return image
     }
+
+    /// Notes something else the build read from outside (an ADD URL or git repository, an OCI
+    /// layout context); the same one twice is listed once.
+    func record(_ dependency: ResolvedDependency) {
+        if !dependencyList.contains(dependency) { dependencyList.append(dependency) }
+    }
+
+    /// Every image resolved and everything recorded, in first-use order.
+    func dependencies() -> [ResolvedDependency] { dependencyList }
 
     /// The layer digests of every image resolved so far: what the transfer summary calls base layers.
     func baseLayers() -> Set<Digest> {

@@ -59,8 +59,10 @@ extension StageExecutor {
             } else {
                 for s in rawSources {
                     if let add, let remote = remoteSources[s] {
-                        matches.append(try await remote.fetch(into: scratch, checksum: add.checksum,
-                                                              keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime))
+                        let match = try await remote.fetch(into: scratch, checksum: add.checksum,
+                                                           keepGitDir: add.keepGitDir, fallbackTime: clock.createdDirectoryTime)
+                        if let origin = match.origin { await sources.record(origin) }
+                        matches.append(match)
                         continue
                     }
                     // A wildcard that matches nothing copies nothing, as in BuildKit; a missing plain path fails in match.

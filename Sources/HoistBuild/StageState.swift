@@ -9,6 +9,10 @@ public struct StageState: Sendable {
     /// this one starts with them, as BuildKit's LLB state carries ARGs as its environment; empty
     /// for images.
     public var args = DeclaredArgs()
+    /// How many history entries and layers came with the base (FROM): what the stage itself added
+    /// follows them, as provenance `mode=max` lists it.
+    public var inheritedHistory = 0
+    public var inheritedLayers = 0
     public var containerConfig: ContainerConfig {
         get { config.config ?? ContainerConfig() }
         set { config.config = newValue }

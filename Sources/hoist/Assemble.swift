@@ -99,6 +99,15 @@ struct Assemble: AsyncParsableCommand {
     @Option(name: .customLong("shm-size"), help: "Size of RUN's /dev/shm, e.g. 128m or 1g (default: 64m).")
     var shmSize: String?
 
+    @Option(help: "SLSA provenance: true, false, or mode=min|max[,builder-id=URI][,referrers=true] (default: mode=min unless $BUILDX_NO_DEFAULT_ATTESTATIONS).")
+    var provenance: String?
+
+    @Option(help: "An SPDX SBOM of the image's packages, read from its files: true or false.")
+    var sbom: String?
+
+    @Option(help: "An attestation: type=provenance[,mode=min|max] or type=sbom, with ,disabled=true or ,referrers=true (repeatable).")
+    var attest: [String] = []
+
     @Option(help: "Instead of building: check (lint), outline (build args, secrets, ssh) or targets (stages); add ,format=json for buildx's JSON.")
     var call: String?
 
@@ -269,6 +278,13 @@ struct Assemble: AsyncParsableCommand {
         if let sourceDateEpoch {
             guard sourceDateEpoch >= 0 else { throw ValidationError("--source-date-epoch must not be negative") }
             options.sourceDateEpoch = sourceDateEpoch
+        }
+        // As buildx: provenance mode=min unless BUILDX_NO_DEFAULT_ATTESTATIONS is true.
+        let noDefaults = environment["BUILDX_NO_DEFAULT_ATTESTATIONS"].flatMap(BuildxAttributes.bool) ?? false
+        do {
+            options.attestations = try AttestationOptions.parse(provenance: provenance, sbom: sbom, attest: attest, defaults: !noDefaults)
+        } catch {
+            throw ValidationError("\(error)")
         }
         return options
     }

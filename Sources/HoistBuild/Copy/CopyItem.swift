@@ -34,4 +34,6 @@ struct CopyMatch: Sendable {
     var items: [CopyItem]
     /// Fetched by ADD from a URL or git: not unpacked unless `--unpack=true`.
     var isRemote = false
+    /// For ADD of a URL or git repository: what was fetched (URL and sha256, remote and commit), for provenance.
+    var origin: ResolvedDependency?
 }

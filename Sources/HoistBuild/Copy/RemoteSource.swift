@@ -62,7 +62,7 @@ enum RemoteSource {
         let name = RemoteSource.fileName(url, disposition: response.header("content-disposition"))
         return CopyMatch(name: name, sourcePath: name, isDirectory: false, items: [
             CopyItem(relative: "", kind: .file(body: path, size: sink.written), mode: 0o600, uid: 0, gid: 0, mtime: mtime),
-        ], isRemote: true)
+        ], isRemote: true, origin: ResolvedDependency(uri: GitContext.withoutCredentials(url), digest: [digest.algorithm: digest.encoded]))
     }
 
     /// The file's name: Content-Disposition's filename, else the URL path's last component.
@@ -91,9 +91,9 @@ enum RemoteSource {
             let (status, output) = try await Blocking.run { try Subprocess.run(git, args) }
             guard status == 0 else { throw RemoteSourceError.git(url, args.contains("checkout") ? "checkout \(ref)" : args[args.contains("clone") ? 0 : 2], output) }
         }
+        let (_, output) = try await Blocking.run { try Subprocess.run(git, ["-C", directory, "rev-parse", "HEAD"]) }
+        let commit = output.trimmingCharacters(in: .whitespacesAndNewlines)
         if let expected = reference.checksum {
-            let (_, output) = try await Blocking.run { try Subprocess.run(git, ["-C", directory, "rev-parse", "HEAD"]) }
-            let commit = output.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !expected.isEmpty, commit.hasPrefix(expected.lowercased()) else { throw RemoteSourceError.gitCommitMismatch(url, ref, commit, expected) }
         }
         if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }
@@ -104,6 +104,7 @@ enum RemoteSource {
             throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository")
         }
         match.isRemote = true
+        match.origin = ResolvedDependency(uri: GitContext.withoutCredentials(url), digest: ["gitCommit": commit])
         return match
     }
 }

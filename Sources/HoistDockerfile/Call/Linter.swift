@@ -242,12 +242,9 @@ struct Linter {
         warn(.jsonArgsRecommended, "JSON arguments recommended for \(nodes[i].keyword) to prevent unintended behavior related to OS signals", at: i)
     }
 
-    /// SecretsUsedInArgOrEnv: a name with a word such as `token`, `password` or `key` between
-    /// underscores (any case), unless it also has `public`.
+    /// SecretsUsedInArgOrEnv (`SensitiveName`).
     private mutating func checkSecretName(_ instruction: String, _ name: String, at i: Int) {
-        let parts = Set(name.lowercased().split(separator: "_", omittingEmptySubsequences: false).map(String.init))
-        let secretWords: Set<String> = ["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"]
-        if !parts.isDisjoint(with: secretWords), !parts.contains("public") {
+        if SensitiveName.matches(name) {
             warn(.secretsUsedInArgOrEnv, "Do not use ARG or ENV instructions for sensitive data (\(instruction) \(GoQuote.quote(name)))", at: i)
         }
     }

@@ -1,0 +1,1 @@
+enum PackageURL {}  // TEMPORARY stub until the sbom-readers branch is merged

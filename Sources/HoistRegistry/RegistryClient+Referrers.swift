@@ -1,0 +1,37 @@
+import Foundation
+import HoistOCI
+
+extension RegistryClient {
+    /// Makes a pushed manifest that has a `subject` findable from that subject, per
+    /// distribution-spec 1.1: a registry with the referrers API (`GET /v2/NAME/referrers/DIGEST`
+    /// answers 200) indexes it by itself; on one without, the tag fallback is kept up to date: the
+    /// index tagged `sha256-<subject hex>` lists it (read, added to if absent, put back).
+    /// `referrer` is the manifest's descriptor with its `artifactType` (and annotations). Throws
+    /// `RegistryError` when the registry refuses.
+    public func attachReferrer(_ referrer: Descriptor, subject: Digest, in endpoint: Endpoint) async throws {
+        let api = try await send(.get, endpoint, "/v2/\(endpoint.repository)/referrers/\(subject)",
+                                 headers: [("Accept", MediaType.ociIndex.rawValue)], scopes: [RegistryClient.pullScope(endpoint)],
+                                 action: "listing referrers")
+        if api.status == 200, (api.header("content-type") ?? "").hasPrefix(MediaType.ociIndex.rawValue) { return }
+        let tag = "\(subject.algorithm)-\(subject.encoded)"
+        var index = Index(mediaType: .ociIndex, manifests: [])
+        if let existing = try? await manifest(endpoint, reference: tag), existing.mediaType.isIndex {
+            index = try CanonicalJSON.decode(Index.self, from: existing.bytes)
+        }
+        guard !index.manifests.contains(where: { $0.digest == referrer.digest }) else { return }
+        index.manifests.append(referrer)
+        _ = try await putManifest(try CanonicalJSON.encode(index), mediaType: .ociIndex, to: endpoint, tag: tag)
+    }
+
+    /// The manifests that name `subject`, from the referrers API or else its tag fallback; [] when there are none.
+    public func referrers(of subject: Digest, in endpoint: Endpoint) async throws -> [Descriptor] {
+        let api = try await send(.get, endpoint, "/v2/\(endpoint.repository)/referrers/\(subject)",
+                                 headers: [("Accept", MediaType.ociIndex.rawValue)], scopes: [RegistryClient.pullScope(endpoint)],
+                                 action: "listing referrers")
+        if api.status == 200, (api.header("content-type") ?? "").hasPrefix(MediaType.ociIndex.rawValue) {
+            return try CanonicalJSON.decode(Index.self, from: api.body).manifests
+        }
+        guard let fallback = try? await manifest(endpoint, reference: "\(subject.algorithm)-\(subject.encoded)"), fallback.mediaType.isIndex else { return [] }
+        return try CanonicalJSON.decode(Index.self, from: fallback.bytes).manifests
+    }
+}
