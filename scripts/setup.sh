@@ -25,16 +25,17 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 command -v swift >/dev/null || [ -x /opt/swift/usr/bin/swift ] || { echo "setup: Swift 6 is not installed (expected swift on PATH or /opt/swift)" >&2; exit 1; }
 
-# image-spec's validate.py needs jsonschema with `referencing` (4.18+); Debian 12 ships 4.10.
+# image-spec's validate.py needs jsonschema with `referencing` (4.18+; Debian 12 ships 4.10), and
+# the SBOM tests the SPDX validator (spdx-tools): both from PyPI, in a venv.
 python=python3
-if ! python3 -c 'import jsonschema, referencing' 2>/dev/null; then
-  if [ ! -x "$CACHE/venv/bin/python" ] || ! "$CACHE/venv/bin/python" -c 'import jsonschema, referencing' 2>/dev/null; then
-    echo "setup: installing jsonschema for image-spec validation into $CACHE/venv" >&2
+if ! python3 -c 'import jsonschema, referencing, spdx_tools' 2>/dev/null; then
+  if [ ! -x "$CACHE/venv/bin/python" ] || ! "$CACHE/venv/bin/python" -c 'import jsonschema, referencing, spdx_tools' 2>/dev/null; then
+    echo "setup: installing jsonschema and spdx-tools into $CACHE/venv" >&2
     python3 -m venv "$CACHE/venv" >/dev/null 2>&1 || {
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
       python3 -m venv "$CACHE/venv"
     }
-    "$CACHE/venv/bin/pip" install -q 'jsonschema>=4.18' >/dev/null
+    "$CACHE/venv/bin/pip" install -q 'jsonschema>=4.18' 'spdx-tools>=0.8' >/dev/null
   fi
   python=$CACHE/venv/bin/python
 fi

@@ -34,7 +34,10 @@ public final class Fixtures: @unchecked Sendable {
     public var hasMultiarch: Bool { FileManager.default.fileExists(atPath: work.path + "/build/rootfs-arm64") }
 
     /// Environment for running `hoist` against the fixtures with its own fresh store.
+    /// What the `hoist` binary needs to build against the fixtures. Default attestations are off
+    /// (as a pipeline that sets BUILDX_NO_DEFAULT_ATTESTATIONS has them), so an image is one
+    /// manifest unless a test asks for provenance or an SBOM, or sets the variable to "" for buildx's default.
     public func environment(root: String) -> [String: String] {
-        ["HOIST_ROOT": root, "HOIST_REGISTRIES_CONF": registriesConf]
+        ["HOIST_ROOT": root, "HOIST_REGISTRIES_CONF": registriesConf, "BUILDX_NO_DEFAULT_ATTESTATIONS": "1"]
     }
 }
