@@ -1,1 +1,0 @@
-enum PackageURL {}  // TEMPORARY stub until the sbom-readers branch is merged
