@@ -61,10 +61,42 @@ extension Builder {
                                                     predicateType: Provenance.predicateType, predicate: Provenance(facts))
                     statements.append(.init(predicateType: Provenance.predicateType, bytes: try statement.bytes()))
                 }
+                if wanted.sbom {
+                    for (name, layers) in sbomTargets(build) {
+                        let packages = try await scanPackages(layers, sources: build.sources)
+                        let document = SPDXDocument(name: name.map { "\(subject) stage \($0)" } ?? subject, image: build.image.manifestDigest,
+                                                    packages: packages, created: epoch ?? finished)
+                        let statement = InTotoStatement(subject: subject, digest: build.image.manifestDigest,
+                                                        predicateType: SPDXDocument.predicateType, predicate: document)
+                        statements.append(.init(predicateType: SPDXDocument.predicateType, bytes: try statement.bytes()))
+                    }
+                }
                 manifests.append(try AttestationManifest.make(statements, for: build.image, asReferrer: wanted.asReferrers, store: store))
             }
             return manifests
         }
+    }
+
+    /// What the SBOM covers: the final image (name nil), then each stage that
+    /// `--build-arg BUILDKIT_SBOM_SCAN_STAGE=true` (every other stage) or `=NAME,…` asks for, as BuildKit reads it.
+    private func sbomTargets(_ build: PlatformBuild) -> [(stage: String?, layers: [LayerRef])] {
+        var targets: [(stage: String?, layers: [LayerRef])] = [(nil, build.image.layers)]
+        guard let asked = options.buildArgs["BUILDKIT_SBOM_SCAN_STAGE"], asked.lowercased() != "false", !asked.isEmpty else { return targets }
+        let names = Set(asked.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+        for i in build.graph.order.dropLast() {
+            let stage = build.graph.stages[i]
+            guard let state = build.stages[i], names.contains("true") || stage.name.map({ names.contains($0.lowercased()) }) == true else { continue }
+            targets.append((stage.name ?? "stage-\(i)", state.layers))
+        }
+        return targets
+    }
+
+    /// The packages in `layers`, read by `SBOMScanner` (per-layer results kept under `$HOIST_ROOT/sbom`).
+    private func scanPackages(_ layers: [LayerRef], sources: ImageSources) async throws -> [SBOMPackage] {
+        let scratch = store.root.appendingPathComponent("ingest/sbom-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        return try await SBOMScanner(view: sources.view(over: layers, storeBlobs: true), layers: layers,
+                                     cacheDirectory: store.root.appendingPathComponent("sbom").path, scratch: scratch).packages()
     }
 
     /// The Dockerfile as provenance names it: relative to the context when inside it, else its

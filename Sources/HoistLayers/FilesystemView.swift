@@ -37,6 +37,12 @@ public actor FilesystemView {
         self.cache = cache
     }
 
+    /// Every entry layer `i` (bottom = 0) itself holds, whether or not a layer above hides it:
+    /// for work cached per layer, whatever image the layer ends up in.
+    public func entries(inLayer i: Int) async throws -> [Found] {
+        try await index(i).entries.values.map { Found(header: $0, layer: i) }
+    }
+
     /// Reads the top layer's index ahead of any question: every question starts there. Throws
     /// what reading the layer throws.
     public func readTopLayer() async throws {

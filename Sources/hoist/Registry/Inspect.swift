@@ -4,7 +4,8 @@ import HoistBuild
 import HoistOCI
 import HoistRegistry
 
-/// `hoist inspect REF [--raw] [--config]`, as `skopeo inspect`.
+/// `hoist inspect REF [--raw] [--config]`, as `skopeo inspect`; `--format '{{json .Provenance}}'`
+/// or `'{{json .SBOM}}'` prints the image's attestations as `docker buildx imagetools inspect` does.
 struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show an image's manifest, config or a summary of both.")
 
@@ -14,15 +15,31 @@ struct Inspect: AsyncParsableCommand {
     @Flag(help: "Print the image config.")
     var config = false
 
+    @Option(help: "Print the attestations instead, as buildx imagetools inspect: '{{json .Provenance}}' or '{{json .SBOM}}'.")
+    var format: String?
+
     @OptionGroup var target: RemoteImageOptions
 
     func run() async throws {
+        let field: String?
+        switch format?.replacingOccurrences(of: " ", with: "") {
+        case nil: field = nil
+        case "{{json.Provenance}}": field = "Provenance"
+        case "{{json.SBOM}}": field = "SBOM"
+        case let other?: throw ValidationError("--format \(other): expected '{{json .Provenance}}' or '{{json .SBOM}}'")
+        }
         try await reportingFailure {
             let client = try target.registry.client()
             let argument = try ImageArgument(target.reference)
             let endpoint = try client.resolver.pullEndpoints(for: argument.reference, shortName: argument.shortName)[0]
             // skopeo shows the digest of what the name points at: the index, when it is one.
             let top = try await client.manifest(endpoint, reference: argument.reference.withDefaultTag.manifestReference)
+            if let field {
+                let attested = try await AttestationReader.read(top, endpoint: endpoint, registry: client,
+                                                                platform: try target.platform.platform.map(Platform.init(parsing:)))
+                try printAttestations(field, attested)
+                return
+            }
             if raw, !config {
                 FileHandle.standardOutput.write(Data(top.bytes))
                 return
@@ -49,6 +66,32 @@ struct Inspect: AsyncParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// buildx's shapes: `{"SLSA": predicate}` for provenance, `{"SPDX": document, "AdditionalSPDXs": […]}`
+    /// for SBOMs; keyed by platform when the image has several.
+    private func printAttestations(_ field: String, _ attested: [AttestationReader.Attested]) throws {
+        var byPlatform: [String: Any] = [:]
+        for image in attested {
+            let predicates = image.statements.compactMap { bytes -> (String, Any)? in
+                guard let statement = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+                      let type = statement["predicateType"] as? String, let predicate = statement["predicate"] else { return nil }
+                return (type, predicate)
+            }
+            var value: [String: Any] = [:]
+            if field == "Provenance", let slsa = predicates.first(where: { $0.0.hasPrefix("https://slsa.dev/provenance/") }) {
+                value["SLSA"] = slsa.1
+            }
+            if field == "SBOM" {
+                let documents = predicates.filter { $0.0 == "https://spdx.dev/Document" }.map(\.1)
+                if let first = documents.first { value["SPDX"] = first }
+                if documents.count > 1 { value["AdditionalSPDXs"] = Array(documents.dropFirst()) }
+            }
+            byPlatform[image.platform.normalized.description] = value
+        }
+        let output: Any = attested.count == 1 ? byPlatform.values.first! : byPlatform
+        let data = try JSONSerialization.data(withJSONObject: output, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
     }
 
     private func prettyJSON(_ bytes: [UInt8]) throws -> [UInt8] {
