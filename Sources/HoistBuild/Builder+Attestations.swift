@@ -117,16 +117,27 @@ extension Builder {
     }
 
     /// Each stage the platform built, in build order, with the history its instructions added and
-    /// the layer each made.
+    /// the layer each made. A RUN's history names the build args it saw (`|1 API_TOKEN=…`): the
+    /// values of sensitive ones (`SensitiveName`) are redacted there.
     private func stageRecords(_ build: PlatformBuild) -> [ProvenanceFacts.Stage] {
-        build.graph.order.compactMap { i -> ProvenanceFacts.Stage? in
+        let sensitive = options.buildArgs.filter { SensitiveName.matches($0.key) && !$0.value.isEmpty }
+        func redacted(_ text: String) -> String {
+            var text = text
+            for (name, value) in sensitive {
+                text = text.replacingOccurrences(of: "\(name)=\(value)", with: "\(name)=<redacted>")
+                if value.count >= 6 { text = text.replacingOccurrences(of: value, with: "<redacted>") }
+            }
+            return text
+        }
+        return build.graph.order.compactMap { i -> ProvenanceFacts.Stage? in
             guard let state = build.stages[i] else { return nil }
             let stage = build.graph.stages[i]
             var layer = state.inheritedLayers
             let steps = (state.config.history ?? []).dropFirst(state.inheritedHistory).map { entry -> ProvenanceFacts.Stage.Step in
-                guard entry.emptyLayer != true, layer < state.layers.count else { return .init(createdBy: entry.createdBy ?? "", layer: nil) }
+                let createdBy = redacted(entry.createdBy ?? "")
+                guard entry.emptyLayer != true, layer < state.layers.count else { return .init(createdBy: createdBy, layer: nil) }
                 defer { layer += 1 }
-                return .init(createdBy: entry.createdBy ?? "", layer: state.layers[layer].descriptor)
+                return .init(createdBy: createdBy, layer: state.layers[layer].descriptor)
             }
             return .init(name: stage.name ?? "stage-\(i)", platform: build.platform.normalized.description, base: stage.base, steps: steps)
         }
