@@ -20,7 +20,7 @@ extension Builder {
         guard !wanted.isEmpty else { return [] }
         for output in options.outputs {
             switch output {
-            case .dockerArchive: log("attestations are left out of \(output): docker's image store has no place for them")
+            case .dockerArchive: log("attestations are left out of type=docker (\(output)): docker's image store has no place for them, as with buildx")
             case .local, .tar: log("attestations are left out of \(output): it holds files, not an image")
             case .registry, .ociArchive: break
             }

@@ -1,0 +1,53 @@
+import Foundation
+import HoistTestSupport
+import Testing
+
+/// `--provenance`, `--sbom`, `--attest` and `hoist inspect --format` from the command line, as buildx users type them.
+@Suite struct AttestationCommandTests {
+    /// buildx's default (provenance mode=min) applies unless BUILDX_NO_DEFAULT_ATTESTATIONS is true.
+    @Test func provenanceIsOnByDefaultUnlessBuildxNoDefaultAttestations() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nCOPY app.txt /app.txt\n", files: ["app.txt": "a\n"])
+        for (variable, attested) in [("", true), ("1", false), ("false", true)] {
+            let tag = "\(h.fixtures.registry.host)/attest/default\(UInt32.random(in: 0...UInt32.max)):1"
+            let result = try h.hoist(["assemble", "-q", "-t", tag, "--push", "."], environment: ["BUILDX_NO_DEFAULT_ATTESTATIONS": variable])
+            try #require(result.status == 0, "\(result.stderr)")
+            let raw = try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(tag)"])
+            let mediaType = (try JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any])?["mediaType"] as? String
+            #expect(mediaType == (attested ? "application/vnd.oci.image.index.v1+json" : "application/vnd.oci.image.manifest.v1+json"),
+                    "BUILDX_NO_DEFAULT_ATTESTATIONS=\(variable)")
+            #expect(raw.contains("attestation-manifest") == attested)
+        }
+    }
+
+    /// What `docker buildx imagetools inspect --format '{{json .Provenance}}'` / `.SBOM` print, from Hoist.
+    @Test func inspectFormatPrintsTheProvenanceAndTheSBOMOfAPushedImage() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nARG GREETING\nCOPY app.txt /app.txt\n", files: ["app.txt": "a\n"])
+        let tag = "\(h.fixtures.registry.host)/attest/inspect\(UInt32.random(in: 0...UInt32.max)):1"
+        let built = try h.hoist(["assemble", "-q", "--provenance=mode=max", "--sbom=true", "--build-arg", "GREETING=hey", "-t", tag, "--push", "."])
+        try #require(built.status == 0, "\(built.stderr)")
+        let provenance = try h.hoist(["inspect", "--format", "{{json .Provenance}}", tag])
+        try #require(provenance.status == 0, "\(provenance.stderr)")
+        let slsa = (try JSONSerialization.jsonObject(with: Data(provenance.stdout.utf8)) as? [String: Any])?["SLSA"] as? [String: Any]
+        let request = ((slsa?["buildDefinition"] as? [String: Any])?["externalParameters"] as? [String: Any])?["request"] as? [String: Any]
+        #expect((request?["args"] as? [String: String])?["build-arg:GREETING"] == "hey", "\(provenance.stdout)")
+        let sbom = try h.hoist(["inspect", "--format", "{{json .SBOM}}", tag])
+        try #require(sbom.status == 0, "\(sbom.stderr)")
+        let spdx = (try JSONSerialization.jsonObject(with: Data(sbom.stdout.utf8)) as? [String: Any])?["SPDX"] as? [String: Any]
+        #expect(spdx?["spdxVersion"] as? String == "SPDX-2.3", "\(sbom.stdout)")
+        let bad = try h.hoist(["inspect", "--format", "{{json .Image}}", tag])
+        #expect(bad.status == 64 && bad.stderr.contains("--format {{json.Image}}: expected '{{json .Provenance}}' or '{{json .SBOM}}'"), "\(bad.stderr)")
+    }
+
+    @Test func badAttestationFlagsAreRefusedAndDockerArchivesLeaveThemOutWithANote() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\n")
+        let bad = try h.build(["--provenance=mode=huge"])
+        expectOneLineError(bad, ["--provenance=mode=huge: mode=huge: expected min or max"])
+        let type = try h.build(["--attest", "type=vex"])
+        expectOneLineError(type, ["--attest type=vex: type=vex: expected provenance or sbom"])
+        let docker = try h.hoist(["assemble", "--progress=plain", "--provenance=true", "-o", "type=docker,dest=\(h.root.path)/d.tar", "."])
+        #expect(docker.status == 0, "\(docker.stderr)")
+        #expect(docker.stderr.contains("attestations are left out of type=docker"), "\(docker.stderr)")
+        let manifest = try Shell.check(["tar", "-xOf", h.root.path + "/d.tar", "manifest.json"])
+        #expect(manifest.contains("RepoTags") || manifest.contains("Config"), "a plain docker archive: \(manifest)")
+    }
+}
