@@ -3,6 +3,8 @@
 #   (a) no-RUN Dockerfile on a BASE_MB MB base: COPY from the context + COPY --from=nginx:latest
 #   (b) COPY of a ~300 MB, ~12,000-file context (real files from this machine) onto Debian 12
 #   (c) a rebuild + push of (a) with nothing changed
+#   (d) Hoist alone: (a) warm with no attestations, with buildx's default (provenance mode=min, as
+#       every other row), and with provenance mode=max plus an SBOM: what attestations cost
 # Every build ends with a push to the peers' loopback registry. "cold": every cache and store of
 # the tool removed first; "warm": the tool's state kept from an earlier build and one context file
 # changed; (c) changes nothing. Prints medians, ratios, Hoist's peak RSS and what Hoist uploaded.
@@ -36,6 +38,9 @@ build() {
   local tool=$1 s=$2 tag=$REG/bench/$1-$2:$3 ctx=$W/ctx-$2
   case $tool in
     hoist) /usr/bin/time -f %M -a -o "$W/rss-hoist-$s" env HOIST_ROOT="$W/state/hoist-$s" "$HOIST" assemble -t "$tag" --push "$ctx" >/dev/null 2>>"$W/log-hoist-$s" ;;
+    hoist-none) env BUILDX_NO_DEFAULT_ATTESTATIONS=1 HOIST_ROOT="$W/state/$tool-$s" "$HOIST" assemble -t "$tag" --push "$ctx" >/dev/null 2>>"$W/log-$tool" ;;
+    hoist-default) env HOIST_ROOT="$W/state/$tool-$s" "$HOIST" assemble -t "$tag" --push "$ctx" >/dev/null 2>>"$W/log-$tool" ;;
+    hoist-full) env HOIST_ROOT="$W/state/$tool-$s" "$HOIST" assemble --provenance=mode=max --sbom=true -t "$tag" --push "$ctx" >/dev/null 2>>"$W/log-$tool" ;;
     buildah)
       local b="buildah --storage-driver vfs --root $W/state/buildah-$s/root --runroot $W/state/buildah-$s/run"
       /usr/bin/time -f %M -a -o "$W/rss-buildah-$s" $b bud -q --layers --isolation chroot -t "$tag" "$ctx" >/dev/null
@@ -62,6 +67,12 @@ for s in a b; do
   done
 done
 
+for variant in none default full; do
+  echo "bench: (d) hoist, attestations: $variant" >&2
+  reset "hoist-$variant" a; build "hoist-$variant" a w0
+  for i in $(seq 1 "$RUNS"); do change a; T[hoist-$variant-d]+="$(timed "hoist-$variant" a "w$i") "; done
+done
+
 echo
 echo "Medians of $RUNS runs each, build + push to a loopback registry, $(nproc) cores"
 row_header
@@ -70,6 +81,9 @@ row "(a) COPY --from=nginx, warm" a-warm
 row "(b) 300 MB/12k files, cold" b-cold
 row "(b) 300 MB/12k files, warm" b-warm
 row "(c) no-change rebuild + push" c-nochange
+d() { echo "${T[hoist-$1-d]}" | median; }
+printf '%-34s %8.3f s (none)  %8.3f s (default, %+.0f%%)  %8.3f s (provenance max + SBOM, %+.0f%%)\n' "(d) attestations, (a) warm, hoist" \
+  "$(d none)" "$(d default)" "$(echo "($(d default) / $(d none) - 1) * 100" | bc -l)" "$(d full)" "$(echo "($(d full) / $(d none) - 1) * 100" | bc -l)"
 echo
 for s in a b; do
   printf 'hoist peak RSS (%s): %s MB; buildah bud peak RSS: %s MB\n' "$s" \

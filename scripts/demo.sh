@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end: builds Hoist, starts a loopback registry holding fixture images made
 # from Debian's busybox-static, builds Testdata/demo (a multi-stage Dockerfile without RUN) with
-# `hoist assemble`, pushes it and exports it as an OCI tarball, then shows both with skopeo.
+# `hoist assemble`, pushes it (with its provenance, as buildx does) and exports it as an OCI
+# tarball, then shows both with skopeo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(scripts/setup.sh)"
@@ -23,6 +24,8 @@ echo "== hoist assemble -t 127.0.0.1:$PORT/demo/app:1 --push -o type=oci,dest=de
 "$HOIST" assemble -t "127.0.0.1:$PORT/demo/app:1" --push --output type=oci,dest=demo-out/app.tar Testdata/demo
 echo "== skopeo inspect docker://127.0.0.1:$PORT/demo/app:1"
 skopeo inspect --tls-verify=false "docker://127.0.0.1:$PORT/demo/app:1"
+echo "== its provenance (buildx's default, mode=min), as docker buildx imagetools inspect shows it: hoist inspect --format '{{json .Provenance}}'"
+"$HOIST" inspect --format '{{json .Provenance}}' "127.0.0.1:$PORT/demo/app:1"
 echo "== skopeo inspect oci-archive:demo-out/app.tar"
 skopeo inspect oci-archive:demo-out/app.tar
 echo "== what the image says when run: cat /app.txt"

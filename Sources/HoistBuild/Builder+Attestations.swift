@@ -25,7 +25,11 @@ extension Builder {
             case .registry, .ociArchive: break
             }
         }
-        let carried = wantsPush || keepLocally || options.outputs.contains { if case .ociArchive = $0 { true } else { false } }
+        let archived = options.outputs.contains { if case .ociArchive = $0 { true } else { false } }
+        if wanted.asReferrers, archived || keepLocally {
+            log("referrers=true: attestations go to the registry only; the OCI archive or the local store keeps the image without them")
+        }
+        let carried = wantsPush || keepLocally || archived
         guard carried else { return [] }
         return try await progress.start("exporting attestations").run {
             if let generator = wanted.sbomGenerator {

@@ -170,6 +170,40 @@ import Testing
         try expectValid(read.files)
     }
 
+    /// BUILDKIT_SBOM_SCAN_STAGE=NAME adds that stage's SBOM; npm and Python manifests are read where they are visible.
+    @Test func aScannedStageGetsItsOwnSBOMWithItsNpmAndPythonPackages() async throws {
+        let h = try BuildHarness(dockerfile: """
+            FROM busybox:latest AS tool
+            COPY node_modules /app/node_modules
+            COPY site /usr/lib/python3/dist-packages
+            FROM busybox:latest
+            COPY --from=tool /app/node_modules/@acme/left-pad/package.json /left-pad.json
+
+            """, files: [
+                "node_modules/@acme/left-pad/package.json": #"{"name": "@acme/left-pad", "version": "1.3.0", "license": "WTFPL"}"#,
+                "node_modules/@acme/left-pad/lib/package.json": #"{"name": "inner", "version": "0.0.1"}"#,
+                "site/requests-2.31.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\nLicense: Apache 2.0\n\nbody\n",
+            ])
+        let archive = h.root.path + "/stages.tar"
+        let result = try await h.build {
+            $0.outputs = [.ociArchive(dest: archive)]
+            $0.buildArgs = ["BUILDKIT_SBOM_SCAN_STAGE": "tool"]
+            $0.attestations = AttestationOptions(sbom: true)
+        }
+        let read = try ArchiveStatements(archive)
+        let documents = (read.statements[result.image.manifestDigest.description] ?? []).compactMap { $0["predicate"] as? [String: Any] }
+        try #require(documents.count == 2, "the image's SBOM and the tool stage's")
+        func purls(_ document: [String: Any]) -> Set<String> {
+            Set((document["packages"] as! [[String: Any]]).compactMap { ($0["externalRefs"] as? [[String: Any]])?.first?["referenceLocator"] as? String })
+        }
+        #expect(purls(documents[0]).isEmpty, "a package.json outside node_modules is not a package: \(purls(documents[0]))")
+        #expect((documents[1]["name"] as? String)?.hasSuffix("stage tool") == true)
+        #expect(purls(documents[1]) == ["pkg:npm/%40acme/left-pad@1.3.0", "pkg:pypi/requests@2.31.0"], "\(purls(documents[1]))")
+        let licenses = (documents[1]["packages"] as! [[String: Any]]).compactMap { $0["licenseDeclared"] as? String }
+        #expect(licenses.contains("WTFPL") && licenses.contains { $0.hasPrefix("LicenseRef-Apache-2.0-") }, "an SPDX id as is, free text as a LicenseRef: \(licenses)")
+        try expectValid(read.files)
+    }
+
     @Test func secretsAndTokenNamedBuildArgsNeverAppearInTheProvenance() async throws {
         let secretValue = "s3cr3t-\(UInt32.random(in: 0...UInt32.max))"
         let tokenValue = "tok-\(UInt32.random(in: 0...UInt32.max))"

@@ -89,8 +89,14 @@ import Testing
         let raw = try Shell.check(["skopeo", "inspect", "--raw", "--creds", "ci:s3cret", "--cert-dir", registry.certsDirectory + "/" + registry.host,
                                    "docker://\(registry.host)/team/app:latest"])
         let index = try JSONSerialization.jsonObject(with: Data(raw.utf8)) as! [String: Any]
-        let platforms = (index["manifests"] as! [[String: Any]]).map { ($0["platform"] as! [String: Any])["architecture"] as! String }
-        #expect(platforms.sorted() == ["amd64", "arm64"])
+        // Each platform's build carried buildx's default provenance: the stitched index lists the
+        // images and, after them, an attestation manifest for each, as buildx's matrix gives.
+        let entries = index["manifests"] as! [[String: Any]]
+        let attestations = entries.filter { ($0["annotations"] as? [String: String])?["vnd.docker.reference.type"] == "attestation-manifest" }
+        let images = entries.filter { ($0["annotations"] as? [String: String])?["vnd.docker.reference.type"] == nil }
+        #expect(images.map { ($0["platform"] as! [String: Any])["architecture"] as! String }.sorted() == ["amd64", "arm64"])
+        #expect(Set(attestations.compactMap { ($0["annotations"] as? [String: String])?["vnd.docker.reference.digest"] })
+            == Set(images.map { $0["digest"] as! String }), "one attestation per platform image")
         #expect(indexDigest.hasPrefix("sha256:"))
         // No tag but latest: the platform images went by digest only.
         let tags = try Shell.check(["skopeo", "list-tags", "--creds", "ci:s3cret", "--cert-dir", registry.certsDirectory + "/" + registry.host,

@@ -20,7 +20,8 @@ import Testing
             try FileManager.default.copyItem(atPath: h.fixtures.environment(root: "")["HOIST_REGISTRIES_CONF"]!, toPath: conf)
         }
         try Shell.check(["chown", "-R", "\(Self.nobody):\(Self.nobody)", h.root.path, h.context.path])
-        let env = ["HOIST_ROOT": h.root.path + "/state", "HOIST_REGISTRIES_CONF": conf, "HOME": h.root.path].merging(environment) { $1 }
+        let env = ["HOIST_ROOT": h.root.path + "/state", "HOIST_REGISTRIES_CONF": conf, "HOME": h.root.path,
+                   "BUILDX_NO_DEFAULT_ATTESTATIONS": "1"].merging(environment) { $1 }
         return try Shell.run(["setpriv", "--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", binary] + arguments,
                              environment: env, directory: h.context.path)
     }
