@@ -18,6 +18,11 @@ extension Builder {
     func attest(_ builds: [PlatformBuild], started: Date, dockerfilePath: String, wantsPush: Bool, keepLocally: Bool) async throws -> [AssembledImage] {
         let wanted = options.attestations
         guard !wanted.isEmpty else { return [] }
+        if options.format == .docker {
+            // A manifest list of Docker's schema 2 has no place for in-toto layers and annotations.
+            log("attestations are left out: they need OCI media types, and --format docker was asked for")
+            return []
+        }
         for output in options.outputs {
             switch output {
             case .dockerArchive: log("attestations are left out of type=docker (\(output)): docker's image store has no place for them, as with buildx")

@@ -9,6 +9,12 @@ struct GitContext: Sendable, Equatable {
     /// nil when `directory` is not in a git work tree, has no `origin`, has changes (tracked or
     /// untracked, ignoring nothing git ignores), or when git is not installed.
     static func read(_ directory: String) -> GitContext? {
+        // Most contexts are no checkout: find `.git` first rather than start git to be told so.
+        var candidate = URL(fileURLWithPath: directory).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: candidate.appendingPathComponent(".git").path) {
+            guard candidate.path != "/" else { return nil }
+            candidate.deleteLastPathComponent()
+        }
         guard let git = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
         func run(_ args: [String]) -> String? {
             guard let (status, output) = try? Subprocess.run(git, ["-C", directory] + args), status == 0 else { return nil }
