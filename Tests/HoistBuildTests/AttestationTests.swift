@@ -236,6 +236,32 @@ import Testing
         try expectValid(read.files)
     }
 
+    /// A clean git checkout is named by its remote (credentials removed) and commit; a dirty one is not.
+    @Test func aCleanGitCheckoutContextIsADependencyWithItsCommit() async throws {
+        let h = try BuildHarness(dockerfile: "FROM busybox:latest\nCOPY app.txt /app.txt\n", files: ["app.txt": "git\n"])
+        let git = ["git", "-C", h.context.path, "-c", "user.email=ci@example.com", "-c", "user.name=ci"]
+        try Shell.check(git + ["init", "-q"])
+        try Shell.check(git + ["remote", "add", "origin", "https://ci:tok3n@example.com/team/app.git"])
+        try Shell.check(git + ["add", "-A"])
+        try Shell.check(git + ["commit", "-q", "-m", "app"])
+        let commit = try Shell.check(git + ["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        func context(_ name: String) async throws -> [String: Any]? {
+            let archive = h.root.path + "/\(name).tar"
+            let result = try await h.build {
+                $0.outputs = [.ociArchive(dest: archive)]
+                $0.attestations = AttestationOptions(provenance: .min)
+            }
+            let provenance = try ArchiveStatements(archive).predicate("https://slsa.dev/provenance/v1", of: result.image.manifestDigest)
+            let dependencies = (provenance?["buildDefinition"] as? [String: Any])?["resolvedDependencies"] as? [[String: Any]] ?? []
+            return dependencies.first { $0["name"] as? String == "context" }
+        }
+        let clean = try await context("clean")
+        #expect(clean?["uri"] as? String == "https://example.com/team/app.git", "without the credentials: \(String(describing: clean))")
+        #expect(clean?["digest"] as? [String: String] == ["gitCommit": commit])
+        _ = try h.context.file("app.txt", "changed\n")
+        #expect(try await context("dirty") == nil, "a checkout with changes is not named by its commit")
+    }
+
     @Test func sourceDateEpochMakesTheAttestedIndexReproducible() async throws {
         var digests: Set<Digest> = []
         for _ in 0..<2 {
