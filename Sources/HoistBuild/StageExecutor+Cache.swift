@@ -77,7 +77,7 @@ extension StageExecutor {
                     switch item.kind {
                     case .directory: CacheKey.feed(hasher, "directory")
                     case let .symlink(target): CacheKey.feed(hasher, "symlink " + target)
-                    case let .file(body, size):
+                    case let .file(body, size, _):  // context files: whole, from offset 0
                         CacheKey.feed(hasher, "file \(size)")
                         try CacheKey.feedFile(hasher, body)
                     }

@@ -79,7 +79,7 @@ extension StageExecutor {
             // ADD unpacks local archives by default and downloads only with --unpack=true.
             var unpacked: [CopyMatch] = []
             for match in matches {
-                guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _)? = match.items.first?.kind,
+                guard add.unpack ?? !match.isRemote, !match.isDirectory, case let .file(body, _, 0)? = match.items.first?.kind,
                       let items = try ArchiveExpander.items(of: body, staging: scratch, directoryTime: clock.createdDirectoryTime) else {
                     unpacked.append(match)
                     continue
@@ -117,7 +117,7 @@ extension StageExecutor {
         }
         let started = ContinuousClock.now
         let layer = try await writeLayer(entries)
-        let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size) = entry.kind { sum + size } else { sum } }
+        let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size, _) = entry.kind { sum + size } else { sum } }
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(entries.count) entries; "
             + "\(input) bytes of files in \(String(format: "%.3f", seconds)) s)")

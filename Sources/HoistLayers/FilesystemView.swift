@@ -181,9 +181,30 @@ public actor FilesystemView {
         return decided.values.compactMap { $0 }.sorted { $0.header.path.utf8.lexicographicallyPrecedes($1.header.path.utf8) }
     }
 
+    /// Where `extractBodies` puts bodies: a new file each under `directory`, or all appended to one
+    /// `pack` file. A pack costs one inode however many bodies it holds: for tens of thousands of
+    /// small files, creating (and later deleting) a file each cost far more than their bytes.
+    public enum BodyStaging: Sendable {
+        case files(directory: String)
+        case pack(file: String)
+    }
+
+    /// A staged body: `size` bytes of `file`, from byte `offset`.
+    public struct StagedBody: Sendable, Equatable {
+        public var file: String
+        public var offset: Int64
+        public var size: Int64
+    }
+
     /// Copies the bodies of `items` (regular files and hard links) into new files under `directory`,
     /// reading each layer that holds one once. Returns path → staged file.
     public func extractBodies(_ items: [Found], into directory: String) async throws -> [String: String] {
+        try await extractBodies(items, staging: .files(directory: directory)).mapValues(\.file)
+    }
+
+    /// Stages the bodies of `items` (regular files and hard links) as `staging` says, reading each
+    /// layer that holds one once. Returns path → staged body.
+    public func extractBodies(_ items: [Found], staging: BodyStaging) async throws -> [String: StagedBody] {
         var wanted: [Int: Set<String>] = [:]
         for item in items {
             switch item.header.kind {
@@ -192,22 +213,37 @@ public actor FilesystemView {
             default: break
             }
         }
-        var staged: [String: String] = [:]
+        var staged: [String: StagedBody] = [:]
         for (layer, paths) in wanted.sorted(by: { $0.key < $1.key }) {
             let blob = try await layers[layer].blobPath()
             // Staged names are unique per view, so several calls may share one directory.
             let batch = extractions
             extractions += 1
-            let got = try await Blocking.run { () -> [String: String] in
+            let got = try await Blocking.run { () -> [String: StagedBody] in
                 let reader = try TarReader(path: blob)
-                var out: [String: String] = [:]
-                var n = 0
-                while out.count < paths.count, let header = try reader.next() {
-                    guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
-                    let file = "\(directory)/L\(layer)-\(batch)-\(n)"
-                    n += 1
-                    try reader.extractBody(to: file)
-                    out[header.path] = file
+                var out: [String: StagedBody] = [:]
+                switch staging {
+                case let .files(directory):
+                    var n = 0
+                    while out.count < paths.count, let header = try reader.next() {
+                        guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
+                        let file = "\(directory)/L\(layer)-\(batch)-\(n)"
+                        n += 1
+                        try reader.extractBody(to: file)
+                        out[header.path] = StagedBody(file: file, offset: 0, size: header.size)
+                    }
+                case let .pack(file):
+                    let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+                    guard fd >= 0 else { throw LayerError.io(path: file, message: String(cString: strerror(errno))) }
+                    defer { close(fd) }
+                    var buffer = [UInt8](repeating: 0, count: 1 << 20)
+                    var end = lseek(fd, 0, SEEK_END)
+                    while out.count < paths.count, let header = try reader.next() {
+                        guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
+                        let size = try reader.appendBody(to: fd, buffer: &buffer)
+                        out[header.path] = StagedBody(file: file, offset: Int64(end), size: size)
+                        end += off_t(size)
+                    }
                 }
                 return out
             }

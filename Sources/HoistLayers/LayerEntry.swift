@@ -1,8 +1,9 @@
 /// One entry of a layer to write: where it goes, what it is, and its metadata.
 public struct LayerEntry: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        /// A regular file whose bytes are read from `source` on disk when the layer is written.
-        case file(source: String, size: Int64)
+        /// A regular file whose `size` bytes are read from `source` on disk, from byte `offset`,
+        /// when the layer is written (an offset other than 0: one body of a `BodyPack`).
+        case file(source: String, size: Int64, offset: Int64 = 0)
         case directory
         case symlink(target: String)
         /// A hard link to another path in the same layer.

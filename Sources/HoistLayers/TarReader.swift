@@ -106,6 +106,29 @@ public final class TarReader {
         }
     }
 
+    /// Appends the current entry's body to the open file `fd` (sparse regions written as zeros, so
+    /// the body is exactly its size in bytes, contiguous); returns that size.
+    public func appendBody(to fd: Int32, buffer: inout [UInt8]) throws -> Int64 {
+        var total: Int64 = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+            if n == 0 { return total }
+            guard n > 0 else {
+                throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
+            }
+            var written = 0
+            while written < n {
+                let w = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, n - written) }
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    throw LayerError.io(path: "body pack", message: String(cString: strerror(errno)))
+                }
+                written += w
+            }
+            total += Int64(n)
+        }
+    }
+
     /// Copies the current entry's body to `destination` (a new file).
     public func extractBody(to destination: String) throws {
         let fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -43,7 +43,7 @@ public enum TarWriter {
             archive_entry_set_gid(entry, la_int64_t(item.gid))
             archive_entry_set_mtime(entry, time_t(item.mtime), 0)
             switch item.kind {
-            case let .file(_, size):
+            case let .file(_, size, _):
                 archive_entry_set_filetype(entry, HOIST_AE_IFREG)
                 archive_entry_set_size(entry, la_int64_t(size))
             case .directory:
@@ -60,13 +60,14 @@ public enum TarWriter {
                 value.withUnsafeBytes { archive_entry_xattr_add_entry(entry, name, $0.baseAddress, $0.count) }
             }
             try check(archive_write_header(archive, entry), archive, sink, "write header", item.path)
-            guard case let .file(source, size) = item.kind else { continue }
+            guard case let .file(source, size, offset) = item.kind else { continue }
             let fd = open(source, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw LayerError.io(path: source, message: String(cString: strerror(errno))) }
             defer { close(fd) }
             var remaining = size
             while remaining > 0 {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, Int(min(Int64($0.count), remaining))) }
+                let at = offset + size - remaining
+                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, Int(min(Int64($0.count), remaining)), off_t(at)) }
                 if n < 0, errno == EINTR { continue }
                 guard n > 0 else { throw LayerError.io(path: source, message: "file changed while it was being copied (expected \(size) bytes)") }
                 let written = buffer.withUnsafeBytes { archive_write_data(archive, $0.baseAddress!, n) }

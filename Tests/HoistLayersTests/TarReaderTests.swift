@@ -19,6 +19,15 @@ struct TarReaderTests {
         return names.sorted()
     }
 
+    /// Paths as tar headers spell them, and the one name each gives (`TarHeader.normalize`, whose
+    /// fast path returns a path that is already normal as it is).
+    @Test(arguments: [("a/b", "a/b"), ("./a/b/", "a/b"), ("/a/b", "a/b"), ("a//b", "a/b"), ("a/./b", "a/b"), ("a/../b", "b"),
+                      ("../a", "a"), ("", ""), (".", ""), ("/", ""), ("a/..", ""), ("..a/b", "..a/b"), (".a", ".a"),
+                      ("a/.b/c", "a/.b/c"), ("a/...", "a/..."), ("a/b/.", "a/b"), ("a/b/..", "a"), ("é/ü", "é/ü")])
+    func tarPathsNormaliseToOneName(raw: String, expected: String) {
+        #expect(TarHeader.normalize(raw) == expected)
+    }
+
     @Test func everyMemberOfAConcatenatedGzipIsRead() throws {
         let work = try TempDirectory("hoist-tar")
         let tar = try tarball(work, count: 300)

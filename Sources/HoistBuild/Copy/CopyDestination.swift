@@ -58,7 +58,7 @@ struct CopyDestination {
             guard !path.isEmpty else { return }
             let kind: LayerEntry.Kind
             switch item.kind {
-            case let .file(body, size): kind = .file(source: body, size: size)
+            case let .file(body, size, offset): kind = .file(source: body, size: size, offset: offset)
             case .directory: kind = .directory
             case let .symlink(target): kind = .symlink(target: target)
             }

@@ -3,7 +3,8 @@ import HoistLayers
 /// One thing a COPY places, relative to where its source was found, before the destination is applied.
 struct CopyItem: Sendable {
     enum Kind: Sendable {
-        case file(body: String, size: Int64)
+        /// `size` bytes of the file `body`, from byte `offset` (not 0 for a body in a `BodyPack`).
+        case file(body: String, size: Int64, offset: Int64 = 0)
         case directory
         case symlink(target: String)
     }

@@ -2,11 +2,14 @@ import Foundation
 import HoistLayers
 
 /// COPY --from sources read from another stage's or an external image's layers through a
-/// FilesystemView: only headers, plus the bodies of the files actually copied.
+/// FilesystemView: only headers, plus the bodies of the files actually copied, appended to one
+/// pack file under `staging` (one inode for all of them, however many files are copied).
 struct ViewSource {
     let view: FilesystemView
     let staging: String
     let displayName: String
+
+    private var pack: FilesystemView.BodyStaging { .pack(file: staging + "/bodies.pack") }
 
     func match(_ source: String) async throws -> [CopyMatch] {
         guard source.contains(where: { "*?[".contains($0) }) else { return [try await matchOne(source)] }
@@ -41,25 +44,23 @@ struct ViewSource {
         let name = path.split(separator: "/").last.map(String.init) ?? ""
         if found.header.isDirectory {
             let entries = try await view.walk(path)
-            let bodies = try await view.extractBodies(entries, into: staging)
+            let bodies = try await view.extractBodies(entries, staging: pack)
             let prefix = path.isEmpty ? "" : path + "/"
             let items = try entries.map { try item($0, relative: String($0.header.path.dropFirst(prefix.count)), bodies) }
             return CopyMatch(name: name, sourcePath: path, isDirectory: true, items: items)
         }
-        let bodies = try await view.extractBodies([found], into: staging)
+        let bodies = try await view.extractBodies([found], staging: pack)
         return CopyMatch(name: name, sourcePath: path, isDirectory: false, items: [try item(found, relative: "", bodies)])
     }
 
-    private func item(_ found: FilesystemView.Found, relative: String, _ bodies: [String: String]) throws -> CopyItem {
+    private func item(_ found: FilesystemView.Found, relative: String, _ bodies: [String: FilesystemView.StagedBody]) throws -> CopyItem {
         let h = found.header
         let kind: CopyItem.Kind
         switch h.kind {
         case .file, .hardlink:
             // A hard link becomes a regular file with its target's bytes: the link's partner may not be copied.
             guard let body = bodies[h.path] else { throw FilesystemViewError.missingBody(h.path) }
-            var st = stat()
-            stat(body, &st)
-            kind = .file(body: body, size: Int64(st.st_size))
+            kind = .file(body: body.file, size: body.size, offset: body.offset)
         case .directory: kind = .directory
         case let .symlink(target): kind = .symlink(target: target)
         case .other: throw ViewSourceError.unsupportedType(h.path, displayName)
