@@ -178,7 +178,7 @@ public actor FilesystemView {
             // Below a layer that replaces, deletes or makes opaque the directory itself, nothing more can show.
             if idx.opaqueDirectories.contains(dir) || idx.hides(dir) || (idx.entries[dir].map { !$0.isDirectory } ?? false) { break }
         }
-        return decided.values.compactMap { $0 }.sorted { $0.header.path.utf8.lexicographicallyPrecedes($1.header.path.utf8) }
+        return PathOrder.sorted(decided.values.compactMap { $0 }, by: \.header.path)
     }
 
     /// Where `extractBodies` puts bodies: a new file each under `directory`, or all appended to one

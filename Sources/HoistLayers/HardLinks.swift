@@ -26,7 +26,7 @@ extension Array where Element == LayerEntry {
         for (path, identity) in identities { groups[identity, default: []].append(path) }
         let index = Dictionary(enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         for paths in groups.values where paths.count > 1 {
-            let sorted = paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let sorted = PathOrder.sorted(paths) { $0 }
             for path in sorted.dropFirst() {
                 if let i = index[path] { self[i].kind = .hardlink(target: sorted[0]) }
             }

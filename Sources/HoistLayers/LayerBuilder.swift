@@ -16,7 +16,7 @@ public struct BuiltLayer: Sendable, Equatable {
 public enum LayerBuilder {
     public static func write(_ entries: [LayerEntry], into store: ContentStore, compression: LayerCompression = .gzip) throws -> BuiltLayer {
         try write(into: store, compression: compression) { sink in
-            try TarWriter.write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
+            try TarWriter.write(PathOrder.sorted(entries, by: \.path), to: sink)
         }
     }
 

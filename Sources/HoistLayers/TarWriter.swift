@@ -101,7 +101,7 @@ public enum TarWriter {
                 offset += n
             }
         }
-        try write(entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }, to: sink)
+        try write(PathOrder.sorted(entries, by: \.path), to: sink)
         guard fsync(fd) == 0 else { throw LayerError.io(path: temp, message: String(cString: strerror(errno))) }
         close(fd)
         closed = true
