@@ -12,6 +12,7 @@ public enum Whiteout {
 
     /// For `dir/.wh.NAME`, the bare `NAME` (`.` and `..` are not names a layer may delete).
     public static func deletedName(_ path: String) -> String? {
+        guard mayBeWhiteout(path) else { return nil }
         let (_, base) = split(path)
         guard base.hasPrefix(prefix), base != opaque else { return nil }
         return String(base.dropFirst(prefix.count))
@@ -19,8 +20,20 @@ public enum Whiteout {
 
     /// For `dir/.wh..wh..opq`, the directory `dir` whose lower contents are hidden.
     public static func opaqueDirectory(_ path: String) -> String? {
+        guard mayBeWhiteout(path) else { return nil }
         let (dir, base) = split(path)
         return base == opaque ? dir : nil
+    }
+
+    /// Whether the last component starts with `.wh.`: every header of every layer is asked, and
+    /// almost none is one, so the bytes are looked at before any string is made.
+    static func mayBeWhiteout(_ path: String) -> Bool {
+        path.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            var start = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "/") { start = i + 1 }
+            return bytes.count - start >= 4 && bytes[start] == UInt8(ascii: ".") && bytes[start + 1] == UInt8(ascii: "w")
+                && bytes[start + 2] == UInt8(ascii: "h") && bytes[start + 3] == UInt8(ascii: ".")
+        } ?? true
     }
 
     static func split(_ path: String) -> (String, String) {
