@@ -6,10 +6,16 @@ struct BuildClock: Sendable {
     let now = Date()
 
     var created: String {
+        BuildClock.timestamp(epoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? now)
+    }
+
+    /// `date` as RFC 3339 in UTC, to the second (`2026-11-30T12:00:00Z`): how config, history,
+    /// provenance and SBOM times are written.
+    static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: epoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? now)
+        return formatter.string(from: date)
     }
 
     /// mtime for directories a COPY creates: fixed, so layer digests do not depend on when the build ran.

@@ -1,5 +1,6 @@
 import Foundation
 import HoistDockerfile
+import HoistLayers
 import HoistOCI
 
 /// One platform's build: its image, what it read, and the state of each stage it built.
@@ -18,23 +19,25 @@ extension Builder {
     func attest(_ builds: [PlatformBuild], started: Date, dockerfilePath: String, wantsPush: Bool, keepLocally: Bool) async throws -> [AssembledImage] {
         let wanted = options.attestations
         guard !wanted.isEmpty else { return [] }
+        // Said only when a flag asked for them: buildx's default stays quiet where it cannot go.
+        let note: @Sendable (String) -> Void = { [log] text in if wanted.asked { log(text) } }
         if options.format == .docker {
             // A manifest list of Docker's schema 2 has no place for in-toto layers and annotations.
-            log("attestations are left out: they need OCI media types, and --format docker was asked for")
+            note("attestations are left out: they need OCI media types, and --format docker was asked for")
             return []
         }
         for output in options.outputs {
             switch output {
-            case .dockerArchive: log("attestations are left out of type=docker (\(output)): docker's image store has no place for them, as with buildx")
-            case .local, .tar: log("attestations are left out of \(output): it holds files, not an image")
+            case .dockerArchive: note("attestations are left out of type=docker (\(output)): docker's image store has no place for them, as with buildx")
+            case .local, .tar: note("attestations are left out of \(output): it holds files, not an image")
             case .registry, .ociArchive: break
             }
         }
         let archived = options.outputs.contains { if case .ociArchive = $0 { true } else { false } }
         if wanted.asReferrers, archived || keepLocally {
-            log("referrers=true: attestations go to the registry only; the OCI archive or the local store keeps the image without them")
+            note("referrers=true: attestations go to the registry only; the OCI archive or the local store keeps the image without them")
         }
-        let carried = wantsPush || keepLocally || archived
+        let carried = wantsPush || (!wanted.asReferrers && (keepLocally || archived))
         guard carried else { return [] }
         return try await progress.start("exporting attestations").run {
             if let generator = wanted.sbomGenerator {
@@ -44,7 +47,8 @@ extension Builder {
             let epoch = options.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) }
             let dockerfileBytes = options.dockerfileText.map { Array($0.utf8) }
                 ?? FileManager.default.contents(atPath: dockerfilePath).map { Array($0) } ?? []
-            let git = GitContext.read(options.contextDirectory)
+            let directory = options.contextDirectory
+            let git = try await Blocking.run { GitContext.read(directory) }
             // Reproducible builds stay reproducible: with SOURCE_DATE_EPOCH the times are the epoch
             // and the invocation ID comes from the images, not from the clock.
             let invocation = epoch == nil ? UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -57,7 +61,8 @@ extension Builder {
                     let facts = ProvenanceFacts(
                         mode: mode, builderID: wanted.builderID ?? Self.defaultBuilderID(), invocationID: invocation,
                         startedOn: epoch ?? started, finishedOn: epoch ?? finished, platform: build.platform, target: options.target,
-                        buildArgs: options.buildArgs.filter { !SensitiveName.matches($0.key) },
+                        // Proxy args carry credentials (Docker keeps them out of history too).
+                        buildArgs: options.buildArgs.filter { !SensitiveName.matches($0.key) && !BuildGraph.predefinedArgs.contains($0.key) },
                         dockerfilePath: displayPath(dockerfilePath), dockerfileDigest: Digest.sha256(of: dockerfileBytes), context: git,
                         dependencies: await build.sources.dependencies(),
                         locals: ["context", "dockerfile"] + options.namedContexts.compactMap { name, context in
@@ -143,7 +148,7 @@ extension Builder {
             let stage = build.graph.stages[i]
             var layer = state.inheritedLayers
             let steps = (state.config.history ?? []).dropFirst(state.inheritedHistory).map { entry -> ProvenanceFacts.Stage.Step in
-                let createdBy = redacted(entry.createdBy ?? "")
+                let createdBy = Redaction.withoutCredentials(redacted(entry.createdBy ?? ""))
                 guard entry.emptyLayer != true, layer < state.layers.count else { return .init(createdBy: createdBy, layer: nil) }
                 defer { layer += 1 }
                 return .init(createdBy: createdBy, layer: state.layers[layer].descriptor)

@@ -94,8 +94,8 @@ public struct Builder: Sendable {
         var result = try await progress.start("exporting to image").run {
             platforms.count > 1
                 ? try await finishMultiPlatform(images, platforms: platforms, attestations: attestations, wantsPush: wantsPush, keepLocally: keepLocally)
-                : try await finishSingle(images[0], sources: sourcesByPlatform[0], attestation: attestations.first, wantsPush: wantsPush,
-                                         keepLocally: keepLocally)
+                : try await finishSingle(images[0], platform: built[0].platform, sources: sourcesByPlatform[0], attestation: attestations.first,
+                                         wantsPush: wantsPush, keepLocally: keepLocally)
         }
         try await exportCache(cache, images: images)
         result.stats = await registry.stats
@@ -153,10 +153,10 @@ public struct Builder: Sendable {
     /// (not as a referrer), what is pushed, archived as OCI or kept is an index over the image and
     /// its attestation manifest, as buildx makes it; the docker archive and the root filesystem
     /// outputs take the image alone.
-    private func finishSingle(_ image: AssembledImage, sources: ImageSources, attestation: AssembledImage?, wantsPush: Bool,
+    private func finishSingle(_ image: AssembledImage, platform: Platform, sources: ImageSources, attestation: AssembledImage?, wantsPush: Bool,
                               keepLocally: Bool) async throws -> BuildResult {
         let referrer = options.attestations.asReferrers ? attestation : nil
-        let indexed = try attestation.flatMap { referrer == nil ? try indexContent([image], platforms: [options.platform], attestations: [$0]) : nil }
+        let indexed = try attestation.flatMap { referrer == nil ? try indexContent([image], platforms: [platform], attestations: [$0]) : nil }
         let published = indexed?.content ?? image.content
         let publishedDigest = indexed?.digest ?? image.manifestDigest
         var pushed: [Reference] = []

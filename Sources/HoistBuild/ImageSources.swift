@@ -14,7 +14,7 @@ actor ImageSources {
     let label: Platform?
     private var resolved: [String: ResolvedImage] = [:]
     private let resolving = SharedTasks<String, ResolvedImage>()
-    /// Each image resolved, by the name the Dockerfile gave, and what ADD fetched, in first-use order: provenance's dependencies.
+    /// Each image resolved, by the name the Dockerfile gave, and what ADD fetched: provenance's dependencies.
     private var dependencyList: [ResolvedDependency] = []
 
     /// `indexCache`: the build's one cache of layer indexes, shared by its platforms.
@@ -48,14 +48,17 @@ actor ImageSources {
         return image
     }
 
-    /// Notes something else the build read from outside (an ADD URL or git repository, an OCI
-    /// layout context); the same one twice is listed once.
+    /// Notes something else the build read from outside (an ADD URL or git repository); the same
+    /// one twice is listed once.
     func record(_ dependency: ResolvedDependency) {
         if !dependencyList.contains(dependency) { dependencyList.append(dependency) }
     }
 
-    /// Every image resolved and everything recorded, in first-use order.
-    func dependencies() -> [ResolvedDependency] { dependencyList }
+    /// Every image resolved and everything recorded, sorted by URI then digest: stages and
+    /// prefetches finish in any order, and a reproducible build's provenance must not.
+    func dependencies() -> [ResolvedDependency] {
+        dependencyList.sorted { ($0.uri ?? "", $0.digest?.description ?? "") < ($1.uri ?? "", $1.digest?.description ?? "") }
+    }
 
     /// The layer digests of every image resolved so far: what the transfer summary calls base layers.
     func baseLayers() -> Set<Digest> {

@@ -5,6 +5,11 @@ import Foundation
 /// exit of a child whose own children (git-remote-http) outlive a pipe, and hang a build.
 /// Never prompts (GIT_TERMINAL_PROMPT=0, stdin /dev/null).
 enum Subprocess {
+    /// The git program, where Debian and most systems put it; nil when git is not installed.
+    static var git: String? {
+        ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw BuildError.context("\(executable): cannot create a pipe") }

@@ -189,7 +189,9 @@ public actor FilesystemView {
         case pack(file: String)
     }
 
-    /// A staged body: `size` bytes of `file`, from byte `offset`.
+    /// A staged body: `size` bytes of `file`, from byte `offset`. A pack has one writer at a time
+    /// (one COPY's sources are matched one after another, each COPY has its own scratch
+    /// directory), so the end of the file is where the next body starts.
     public struct StagedBody: Sendable, Equatable {
         public var file: String
         public var offset: Int64
@@ -240,7 +242,7 @@ public actor FilesystemView {
                     var end = lseek(fd, 0, SEEK_END)
                     while out.count < paths.count, let header = try reader.next() {
                         guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
-                        let size = try reader.appendBody(to: fd, buffer: &buffer)
+                        let size = try reader.appendBody(to: fd, file: file, size: header.size, buffer: &buffer)
                         out[header.path] = StagedBody(file: file, offset: Int64(end), size: size)
                         end += off_t(size)
                     }

@@ -106,13 +106,20 @@ public final class TarReader {
         }
     }
 
-    /// Appends the current entry's body to the open file `fd` (sparse regions written as zeros, so
-    /// the body is exactly its size in bytes, contiguous); returns that size.
-    public func appendBody(to fd: Int32, buffer: inout [UInt8]) throws -> Int64 {
+    /// Appends the current entry's body to the open file `fd` (named `file` in errors), contiguous:
+    /// sparse regions are written as zeros, and a body that ends in a hole is padded to the size its
+    /// header gives. Returns that size in bytes. Throws when the body is longer than its header says.
+    public func appendBody(to fd: Int32, file: String, size expected: Int64, buffer: inout [UInt8]) throws -> Int64 {
         var total: Int64 = 0
+        var warnings = 0
         while true {
             let n = buffer.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
-            if n == 0 { return total }
+            if n == 0 { break }
+            if n < 0, n >= Int(ARCHIVE_WARN), warnings < 3 {
+                // As `copyBody` accepts a warning, read on (a few times, not forever).
+                warnings += 1
+                continue
+            }
             guard n > 0 else {
                 throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
             }
@@ -121,12 +128,19 @@ public final class TarReader {
                 let w = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, n - written) }
                 if w < 0 {
                     if errno == EINTR { continue }
-                    throw LayerError.io(path: "body pack", message: String(cString: strerror(errno)))
+                    throw LayerError.io(path: file, message: String(cString: strerror(errno)))
                 }
                 written += w
             }
             total += Int64(n)
         }
+        guard total <= expected else {
+            throw LayerError.archive(operation: "read body", path: path, message: "an entry's body is \(total) bytes, longer than the \(expected) its header gives")
+        }
+        if total < expected, ftruncate(fd, lseek(fd, 0, SEEK_END) + off_t(expected - total)) != 0 {
+            throw LayerError.io(path: file, message: String(cString: strerror(errno)))
+        }
+        return expected
     }
 
     /// Copies the current entry's body to `destination` (a new file).

@@ -15,8 +15,15 @@ extension RegistryClient {
         if api.status == 200, (api.header("content-type") ?? "").hasPrefix(MediaType.ociIndex.rawValue) { return }
         let tag = "\(subject.algorithm)-\(subject.encoded)"
         var index = Index(mediaType: .ociIndex, manifests: [])
-        if let existing = try? await manifest(endpoint, reference: tag), existing.mediaType.isIndex {
+        // Only "no such tag" starts a new list: after any other failure, putting a list of one
+        // would erase what other tools attached (signatures, SBOMs).
+        do {
+            let existing = try await manifest(endpoint, reference: tag)
+            guard existing.mediaType.isIndex else {
+                throw RegistryError.badResponse(endpoint: endpoint, detail: "the referrers tag \(tag) names a \(existing.mediaType), not an index; left as it is")
+            }
             index = try CanonicalJSON.decode(Index.self, from: existing.bytes)
+        } catch RegistryError.notFound {
         }
         guard !index.manifests.contains(where: { $0.digest == referrer.digest }) else { return }
         index.manifests.append(referrer)
@@ -31,7 +38,13 @@ extension RegistryClient {
         if api.status == 200, (api.header("content-type") ?? "").hasPrefix(MediaType.ociIndex.rawValue) {
             return try CanonicalJSON.decode(Index.self, from: api.body).manifests
         }
-        guard let fallback = try? await manifest(endpoint, reference: "\(subject.algorithm)-\(subject.encoded)"), fallback.mediaType.isIndex else { return [] }
+        let fallback: FetchedManifest
+        do {
+            fallback = try await manifest(endpoint, reference: "\(subject.algorithm)-\(subject.encoded)")
+        } catch RegistryError.notFound {
+            return []
+        }
+        guard fallback.mediaType.isIndex else { return [] }
         return try CanonicalJSON.decode(Index.self, from: fallback.bytes).manifests
     }
 }

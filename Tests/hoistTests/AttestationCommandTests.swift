@@ -19,6 +19,28 @@ import Testing
         }
     }
 
+    /// A build kept in the local store with buildx's default provenance is an index of the image
+    /// and its attestation: `hoist push` moves it whole (the digest the build printed), `hoist save`
+    /// writes the image alone, as a docker archive can hold.
+    @Test func aKeptImageWithItsProvenanceIsPushedWholeAndSavedAlone() throws {
+        let h = try CLIHarness(dockerfile: "FROM busybox:latest\nCOPY app.txt /app.txt\n", files: ["app.txt": "kept\n"])
+        let defaults = ["BUILDX_NO_DEFAULT_ATTESTATIONS": ""]
+        let built = try h.hoist(["assemble", "-q", "-t", "local/kept:1", "."], environment: defaults)
+        try #require(built.status == 0, "\(built.stderr)")
+        let digest = built.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let tag = "\(h.fixtures.registry.host)/attest/kept\(UInt32.random(in: 0...UInt32.max)):1"
+        let pushed = try h.hoist(["push", "local/kept:1", tag], environment: defaults)
+        try #require(pushed.status == 0, "\(pushed.stderr)")
+        let raw = try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(tag)"])
+        #expect("sha256:" + (try Shell.check(["sh", "-c", "printf %s \"$0\" | sha256sum | cut -d' ' -f1", raw])).trimmingCharacters(in: .whitespacesAndNewlines) == digest,
+                "the index the build printed, with its attestation: \(raw)")
+        #expect(raw.contains("attestation-manifest"))
+        let saved = try h.hoist(["save", "-o", h.root.path + "/kept.tar", "local/kept:1"], environment: defaults)
+        try #require(saved.status == 0, "\(saved.stderr)")
+        let manifest = try Shell.check(["tar", "-xOf", h.root.path + "/kept.tar", "manifest.json"])
+        #expect(manifest.contains("local/kept:1"), "\(manifest)")
+    }
+
     /// What `docker buildx imagetools inspect --format '{{json .Provenance}}'` / `.SBOM` print, from Hoist.
     @Test func inspectFormatPrintsTheProvenanceAndTheSBOMOfAPushedImage() throws {
         let h = try CLIHarness(dockerfile: "FROM busybox:latest\nARG GREETING\nCOPY app.txt /app.txt\n", files: ["app.txt": "a\n"])

@@ -19,10 +19,14 @@ public struct AttestationOptions: Sendable, Equatable {
     /// `builder-id=URI`: provenance's `runDetails.builder.id` (default: the CI run's URL on GitHub
     /// Actions, as buildx sets it, else `urn:hoist:builder`).
     public var builderID: String?
+    /// Whether a flag asked for them, rather than buildx's default alone: only then does a build
+    /// say where they cannot go.
+    public var asked = false
 
     public init(provenance: ProvenanceMode? = nil, sbom: Bool = false) {
         self.provenance = provenance
         self.sbom = sbom
+        asked = provenance != nil || sbom
     }
 
     /// Whether there is anything to attach.
@@ -78,6 +82,7 @@ public struct AttestationOptions: Sendable, Equatable {
                 throw AttestationError.badFlag(flag, "type=\(type): expected provenance or sbom")
             }
         }
+        options.asked = !items.isEmpty
         if defaults, !provenanceSaid { options.provenance = .min }
         return options
     }

@@ -7,7 +7,9 @@ struct GitContext: Sendable, Equatable {
     var commit: String
 
     /// nil when `directory` is not in a git work tree, has no `origin`, has changes (tracked or
-    /// untracked, ignoring nothing git ignores), or when git is not installed.
+    /// untracked), when the remote is a path on this machine rather than a network address, or
+    /// when git is not installed. Git runs with fsmonitor and optional locks off: a context's own
+    /// `.git/config` must not start programs outside the sandbox, nor a build write to its index.
     static func read(_ directory: String) -> GitContext? {
         // Most contexts are no checkout: find `.git` first rather than start git to be told so.
         var candidate = URL(fileURLWithPath: directory).standardizedFileURL
@@ -15,21 +17,22 @@ struct GitContext: Sendable, Equatable {
             guard candidate.path != "/" else { return nil }
             candidate.deleteLastPathComponent()
         }
-        guard let git = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+        guard let git = Subprocess.git else { return nil }
         func run(_ args: [String]) -> String? {
-            guard let (status, output) = try? Subprocess.run(git, ["-C", directory] + args), status == 0 else { return nil }
+            let safe = ["-c", "core.fsmonitor=false", "-c", "core.untrackedCache=false", "--no-optional-locks", "-C", directory]
+            guard let (status, output) = try? Subprocess.run(git, safe + args), status == 0 else { return nil }
             return output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         guard let commit = run(["rev-parse", "--verify", "HEAD"]), commit.count == 40,
-              let remote = run(["remote", "get-url", "origin"]), !remote.isEmpty,
+              let remote = run(["remote", "get-url", "origin"]), isNetworkAddress(remote),
               let status = run(["status", "--porcelain"]), status.isEmpty else { return nil }
-        return GitContext(remote: GitContext.withoutCredentials(remote), commit: commit)
+        return GitContext(remote: Redaction.withoutCredentials(remote), commit: commit)
     }
 
-    /// `https://user:token@host/repo` without `user:token@`: a remote's credentials never reach an attestation.
-    static func withoutCredentials(_ remote: String) -> String {
-        guard let scheme = remote.range(of: "://"), let at = remote[scheme.upperBound...].firstIndex(of: "@"),
-              !remote[scheme.upperBound..<at].contains("/") else { return remote }
-        return String(remote[..<scheme.upperBound] + remote[remote.index(after: at)...])
+    /// `https://…`, `ssh://…`, `git://…` or scp-like `user@host:path`; not a local path or `file://`.
+    static func isNetworkAddress(_ remote: String) -> Bool {
+        if let scheme = remote.range(of: "://") { return ["http", "https", "ssh", "git", "git+ssh"].contains(remote[..<scheme.lowerBound].lowercased()) }
+        guard let colon = remote.firstIndex(of: ":"), !remote.hasPrefix("/"), !remote.hasPrefix(".") else { return false }
+        return !remote[..<colon].contains("/")
     }
 }

@@ -81,8 +81,6 @@ struct Provenance: Encodable {
         if let git = facts.context {
             dependencies.insert(ResolvedDependency(uri: git.remote, digest: ["gitCommit": git.commit], name: "context"), at: 0)
         }
-        let time = ISO8601DateFormatter()
-        time.formatOptions = [.withInternetDateTime]
         buildDefinition = BuildDefinition(
             buildType: Provenance.buildType,
             externalParameters: ExternalParameters(
@@ -97,8 +95,8 @@ struct Provenance: Encodable {
             resolvedDependencies: dependencies)
         runDetails = RunDetails(
             builder: .init(id: facts.builderID),
-            metadata: .init(invocationId: facts.invocationID, startedOn: time.string(from: facts.startedOn),
-                            finishedOn: time.string(from: facts.finishedOn),
+            metadata: .init(invocationId: facts.invocationID, startedOn: BuildClock.timestamp(facts.startedOn),
+                            finishedOn: BuildClock.timestamp(facts.finishedOn),
                             buildkit_completeness: ["request": true, "resolvedDependencies": !facts.ranCommands]))
     }
 }

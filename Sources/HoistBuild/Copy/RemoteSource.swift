@@ -62,7 +62,7 @@ enum RemoteSource {
         let name = RemoteSource.fileName(url, disposition: response.header("content-disposition"))
         return CopyMatch(name: name, sourcePath: name, isDirectory: false, items: [
             CopyItem(relative: "", kind: .file(body: path, size: sink.written), mode: 0o600, uid: 0, gid: 0, mtime: mtime),
-        ], isRemote: true, origin: ResolvedDependency(uri: GitContext.withoutCredentials(url), digest: [digest.algorithm: digest.encoded]))
+        ], isRemote: true, origin: ResolvedDependency(uri: Redaction.sourceURL(url), digest: [digest.algorithm: digest.encoded]))
     }
 
     /// The file's name: Content-Disposition's filename, else the URL path's last component.
@@ -79,8 +79,7 @@ enum RemoteSource {
     private static func clone(_ reference: GitReference, into staging: String, keepGitDir: Bool) async throws -> CopyMatch {
         let url = reference.remote
         let directory = staging + "/git-\(UUID().uuidString)"
-        let git = ["/usr/bin/git", "/usr/local/bin/git", "/bin/git"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let git else { throw RemoteSourceError.gitMissing(url) }
+        guard let git = Subprocess.git else { throw RemoteSourceError.gitMissing(url) }
         let ref = reference.ref ?? "HEAD"
         // A full ref (refs/tags/v1) is fetched as itself; a short one is whatever checkout finds.
         var steps: [[String]] = [["clone", "--quiet", "--no-checkout", "--", url, directory]]
@@ -104,7 +103,7 @@ enum RemoteSource {
             throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository")
         }
         match.isRemote = true
-        match.origin = ResolvedDependency(uri: GitContext.withoutCredentials(url), digest: ["gitCommit": commit])
+        match.origin = ResolvedDependency(uri: Redaction.sourceURL(url), digest: ["gitCommit": commit])
         return match
     }
 }

@@ -19,7 +19,8 @@ public struct DockerArchiveExporter {
     }
 
     /// Any single-platform image (an index has no docker archive form).
-    func write(_ source: ImageContent, tags: [Reference], to dest: String) async throws {
+    func write(_ content: ImageContent, tags: [Reference], to dest: String) async throws {
+        let source = try content.imageAlone() ?? content
         guard source.root.mediaType.isManifest else {
             throw TransferError.badLocation(dest, "a docker archive holds one platform's image; choose one with --platform")
         }

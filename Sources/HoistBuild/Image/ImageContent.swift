@@ -53,11 +53,14 @@ struct ImageContent: Sendable {
         var children: [FetchedManifest] = []
         if top.mediaType.isIndex {
             let index = try CanonicalJSON.decode(Index.self, from: top.bytes)
-            if all {
+            let images = index.manifests.filter { $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest" }
+            // One image and its attestations (a single-platform build with provenance) is one
+            // image: it moves whole, so the digest the build printed is the one that arrives.
+            if all || images.count == 1 {
                 for descriptor in index.manifests where descriptor.mediaType.isManifest { children.append(try await manifest(descriptor)) }
             } else {
                 guard let chosen = index.manifest(for: platform) else {
-                    throw TransferError.notFound(describe, "no image for \(platform); it offers \(index.manifests.compactMap { $0.platform?.description }.joined(separator: ", "))")
+                    throw TransferError.notFound(describe, "no image for \(platform); it offers \(images.compactMap { $0.platform?.description }.joined(separator: ", "))")
                 }
                 root = try await manifest(chosen)
             }
@@ -71,6 +74,18 @@ struct ImageContent: Sendable {
             }
         }
         return ImageContent(root: root, children: children, blobs: blobs)
+    }
+
+    /// For an index of one image and its attestation manifests: that image alone, with only the
+    /// blobs its manifest names (what a docker archive, which has no index, can hold); else nil.
+    func imageAlone() throws -> ImageContent? {
+        guard root.mediaType.isIndex else { return nil }
+        let index = try CanonicalJSON.decode(Index.self, from: root.bytes)
+        let images = index.manifests.filter { $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest" }
+        guard images.count == 1, let image = children.first(where: { $0.digest == images[0].digest }) else { return nil }
+        let manifest = try CanonicalJSON.decode(Manifest.self, from: image.bytes)
+        let named = Set(([manifest.config] + manifest.layers).map(\.digest))
+        return ImageContent(root: image, children: [], blobs: blobs.filter { named.contains($0.descriptor.digest) })
     }
 
     /// The root's index entry: media type, digest and size, under `annotations`.

@@ -64,9 +64,7 @@ struct SPDXDocument: Encodable {
     init(name: String, image: Digest, packages found: [SBOMPackage], created: Date) {
         self.name = name
         documentNamespace = "urn:hoist:sbom:\(image.algorithm):\(image.encoded):\(Digest.sha256(of: Array(name.utf8)).encoded.prefix(12))"
-        let time = ISO8601DateFormatter()
-        time.formatOptions = [.withInternetDateTime]
-        creationInfo = CreationInfo(created: time.string(from: created), creators: ["Tool: hoist"])
+        creationInfo = CreationInfo(created: BuildClock.timestamp(created), creators: ["Tool: hoist"])
         let imageID = "SPDXRef-Image"
         var packages = [Package(SPDXID: imageID, name: name, versionInfo: image.description,
                                 externalRefs: nil, primaryPackagePurpose: "CONTAINER")]
