@@ -56,6 +56,10 @@ import Testing
         try #require(sbom.status == 0, "\(sbom.stderr)")
         let spdx = (try JSONSerialization.jsonObject(with: Data(sbom.stdout.utf8)) as? [String: Any])?["SPDX"] as? [String: Any]
         #expect(spdx?["spdxVersion"] as? String == "SPDX-2.3", "\(sbom.stdout)")
+        let plainTag = "\(h.fixtures.registry.host)/attest/plain\(UInt32.random(in: 0...UInt32.max)):1"
+        try #require(try h.hoist(["assemble", "-q", "--provenance=false", "-t", plainTag, "--push", "."]).status == 0)
+        let none = try h.hoist(["inspect", "--format", "{{json .Provenance}}", plainTag])
+        expectOneLineError(none, ["has no attestations"])
         let bad = try h.hoist(["inspect", "--format", "{{json .Image}}", tag])
         #expect(bad.status == 64 && bad.stderr.contains("--format {{json.Image}}: expected '{{json .Provenance}}' or '{{json .SBOM}}'"), "\(bad.stderr)")
     }

@@ -37,6 +37,9 @@ struct Inspect: AsyncParsableCommand {
             if let field {
                 let attested = try await AttestationReader.read(top, endpoint: endpoint, registry: client,
                                                                 platform: try target.platform.platform.map(Platform.init(parsing:)))
+                guard attested.contains(where: { !$0.statements.isEmpty }) else {
+                    throw BuildError.context("\(target.reference) has no attestations: neither in its index nor as referrers (built with --provenance=false, or by a tool that adds none?)")
+                }
                 try printAttestations(field, attested)
                 return
             }
