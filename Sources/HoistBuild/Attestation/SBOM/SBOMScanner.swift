@@ -77,25 +77,53 @@ struct SBOMScanner {
             let staging = scratch + "/layer-\(i)"
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: staging) }
-            let staged = try await view.extractBodies(candidates, into: staging)
+            // One pack file for every body: a layer with thousands of executables costs one inode.
+            let pack = staging + "/bodies.pack"
+            let staged = try await view.extractBodies(candidates, staging: .pack(file: pack))
+            let fd = open(pack, O_RDONLY | O_CLOEXEC)
+            defer { if fd >= 0 { close(fd) } }
             for item in candidates {
-                guard let body = staged[item.header.path], let data = FileManager.default.contents(atPath: body) else { continue }
+                guard fd >= 0, let body = staged[item.header.path] else { continue }
                 let path = item.header.path
-                let bytes = Array(data)
                 if Self.isDpkgDatabase(path) || path == "lib/apk/db/installed" || Self.isOSRelease(path) {
-                    scan.texts[path] = String(decoding: bytes, as: UTF8.self)
+                    scan.texts[path] = String(decoding: Self.read(fd, body), as: UTF8.self)
                 } else if path.hasSuffix("/package.json") {
-                    if let package = NpmPackage.package(in: bytes, path: "/" + path) { scan.packages[path] = [package] }
+                    if let package = NpmPackage.package(in: Self.read(fd, body), path: "/" + path) { scan.packages[path] = [package] }
                 } else if path.hasSuffix(".dist-info/METADATA") || path.hasSuffix(".egg-info/PKG-INFO") {
-                    if let package = PythonMetadata.package(in: String(decoding: bytes, as: UTF8.self), path: "/" + path) { scan.packages[path] = [package] }
-                } else {
-                    let found = GoBuildInfo.packages(in: bytes, path: "/" + path)
+                    if let package = PythonMetadata.package(in: String(decoding: Self.read(fd, body), as: UTF8.self), path: "/" + path) {
+                        scan.packages[path] = [package]
+                    }
+                } else if Self.isExecutableFormat(Self.read(fd, body, limit: 4)) {
+                    // Only a program (ELF, PE, Mach-O) is read whole, to look for Go's build info.
+                    let found = GoBuildInfo.packages(in: Self.read(fd, body), path: "/" + path)
                     if !found.isEmpty { scan.packages[path] = found }
                 }
             }
         }
         if let file, let data = try? JSONEncoder().encode(scan) { CacheFile.write(data, to: file) }
         return scan
+    }
+
+    /// The staged body's bytes (its first `limit` bytes when given).
+    static func read(_ fd: Int32, _ body: FilesystemView.StagedBody, limit: Int64? = nil) -> [UInt8] {
+        let count = Int(min(body.size, limit ?? body.size))
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        while done < count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(body.offset) + off_t(done)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            done += n
+        }
+        return Array(bytes.prefix(done))
+    }
+
+    /// ELF, PE (`MZ`) or Mach-O (either byte order, thin or fat): the formats Go writes build info into.
+    static func isExecutableFormat(_ magic: [UInt8]) -> Bool {
+        guard magic.count >= 2 else { return false }
+        if magic.starts(with: [0x7F, 0x45, 0x4C, 0x46]) || magic.starts(with: [0x4D, 0x5A]) { return true }
+        let machO: [[UInt8]] = [[0xFE, 0xED, 0xFA, 0xCE], [0xFE, 0xED, 0xFA, 0xCF], [0xCE, 0xFA, 0xED, 0xFE], [0xCF, 0xFA, 0xED, 0xFE], [0xCA, 0xFE, 0xBA, 0xBE]]
+        return machO.contains { magic.starts(with: $0) }
     }
 
     static func isDpkgDatabase(_ path: String) -> Bool {
