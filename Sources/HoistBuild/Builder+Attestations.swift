@@ -70,7 +70,7 @@ extension Builder {
                         }.sorted(),
                         secretIDs: options.secrets.keys.sorted(), sshIDs: options.sshAgent == nil ? [] : ["default"],
                         stages: mode == .max ? stageRecords(build) : [],
-                        ranCommands: build.graph.stages.contains { $0.instructions.contains { if case .run = $0.instruction { true } else { false } } })
+                        ranCommands: build.graph.stages.contains { $0.firstRun != nil })
                     let statement = InTotoStatement(subject: subject, digest: build.image.manifestDigest,
                                                     predicateType: Provenance.predicateType, predicate: Provenance(facts))
                     statements.append(.init(predicateType: Provenance.predicateType, bytes: try statement.bytes()))

@@ -6,7 +6,7 @@ extension Builder {
     /// An index over `images` (one per platform, in order) and, after them, the attestation
     /// manifests that point at them (`attestations`, one per image, or none), as buildx lays it
     /// out; stored, and returned as what a push or an archive takes.
-    func indexContent(_ images: [AssembledImage], platforms: [Platform], attestations: [AssembledImage]) throws -> (content: ImageContent, digest: Digest, bytes: [UInt8]) {
+    func indexContent(_ images: [AssembledImage], platforms: [Platform], attestations: [AssembledImage]) throws -> ImageContent {
         let indexType = options.format.indexMediaType
         var entries = zip(images, platforms).map { image, platform in
             Descriptor(mediaType: image.mediaType, digest: image.manifestDigest, size: Int64(image.manifestBytes.count), platform: platform.normalized)
@@ -19,9 +19,8 @@ extension Builder {
         var blobs: [LayerRef] = []
         var seen: Set<Digest> = []
         for blob in (images + attestations).flatMap(\.blobs) where seen.insert(blob.descriptor.digest).inserted { blobs.append(blob) }
-        let content = ImageContent(root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
-                                   children: (images + attestations).map(\.content.root), blobs: blobs)
-        return (content, indexDigest, indexBytes)
+        return ImageContent(root: FetchedManifest(bytes: indexBytes, mediaType: indexType, digest: indexDigest),
+                            children: (images + attestations).map(\.content.root), blobs: blobs)
     }
 
     /// Pushes each attestation manifest by digest next to the image it attests, and makes it a
@@ -47,12 +46,12 @@ extension Builder {
     func finishMultiPlatform(_ images: [AssembledImage], platforms: [Platform], attestations: [AssembledImage], wantsPush: Bool,
                              keepLocally: Bool) async throws -> BuildResult {
         let referrers = options.attestations.asReferrers
-        let (content, indexDigest, indexBytes) = try indexContent(images, platforms: platforms, attestations: referrers ? [] : attestations)
-        let indexType = content.root.mediaType
+        let content = try indexContent(images, platforms: platforms, attestations: referrers ? [] : attestations)
+        let index = content.root
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
-            for tag in pushTargets(indexDigest) {
+            for tag in pushTargets(index.digest) {
                 try await pusher.push(content, to: tag)
                 pushed.append(tag)
             }
@@ -82,7 +81,7 @@ extension Builder {
                 try LocalImages(root: store.root).record(tag.withDefaultTag, manifest: content.descriptor())
             }
         }
-        try writeRecords(config: nil, manifest: indexDigest, size: indexBytes.count, mediaType: indexType)
-        return BuildResult(image: images[0], images: images, index: (indexDigest, indexBytes), pushed: pushed, stats: await registry.stats)
+        try writeRecords(config: nil, manifest: index.digest, size: index.bytes.count, mediaType: index.mediaType)
+        return BuildResult(image: images[0], images: images, index: (index.digest, index.bytes), pushed: pushed, stats: await registry.stats)
     }
 }

@@ -59,7 +59,7 @@ extension Builder {
                                      label: StageLabel(stage: stage, stageCount: plan.graph.stages.count, platform: plan.platform))
         // Only a push can leave cached layers where they are.
         executor.hitsNeedBytes = options.outputsNeedBytes
-        executor.runsCommands = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
+        executor.runsCommands = stage.firstRun != nil
         executor.secrets = options.secrets
         executor.sshAgent = options.sshAgent
         executor.allowInsecure = options.allowInsecure
@@ -103,7 +103,7 @@ extension Builder {
             guard case .image = baseSource(of: stage, in: graph) else { continue }
             let platform = stage.platform.flatMap { try? Platform(parsing: $0) }
             let key = "\(stage.base) \(platform.map { "\($0)" } ?? "")"
-            let runs = stage.instructions.contains { if case .run = $0.instruction { true } else { false } }
+            let runs = stage.firstRun != nil
             if bases[key] == nil { firstSeen.append(key) }
             bases[key] = (stage.base, platform, runs || bases[key]?.runs == true)
         }

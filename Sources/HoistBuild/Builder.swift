@@ -157,8 +157,8 @@ public struct Builder: Sendable {
                               keepLocally: Bool) async throws -> BuildResult {
         let referrer = options.attestations.asReferrers ? attestation : nil
         let indexed = try attestation.flatMap { referrer == nil ? try indexContent([image], platforms: [platform], attestations: [$0]) : nil }
-        let published = indexed?.content ?? image.content
-        let publishedDigest = indexed?.digest ?? image.manifestDigest
+        let published = indexed ?? image.content
+        let publishedDigest = published.root.digest
         var pushed: [Reference] = []
         if wantsPush {
             let pusher = ImagePusher(registry: registry, log: log)
@@ -188,7 +188,7 @@ public struct Builder: Sendable {
                                      : "kept in the local store as \(options.tags.map(\.description).joined(separator: ", "))")
         }
         try writeRecords(config: image.manifest.config.digest, manifest: publishedDigest, size: published.root.bytes.count, mediaType: published.root.mediaType)
-        return BuildResult(image: image, images: [image], index: indexed.map { ($0.digest, $0.bytes) }, pushed: pushed, stats: await registry.stats)
+        return BuildResult(image: image, images: [image], index: indexed.map { ($0.root.digest, $0.root.bytes) }, pushed: pushed, stats: await registry.stats)
     }
 
     /// Builds the target for one platform: plan ▸ stages ▸ assembled image.
@@ -203,7 +203,7 @@ public struct Builder: Sendable {
         // A RUN executes programs built for the stage's platform: refuse a foreign one before touching a registry.
         if platform.architecture != Platform.host.architecture, !Builder.canEmulate(platform) {
             for i in graph.order {
-                if let run = graph.stages[i].instructions.first(where: { if case .run = $0.instruction { true } else { false } }) {
+                if let run = graph.stages[i].firstRun {
                     throw BuildError.instruction(run.location, StageError.needsEmulation(platform))
                 }
             }

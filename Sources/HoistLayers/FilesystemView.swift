@@ -224,27 +224,24 @@ public actor FilesystemView {
             let got = try await Blocking.run { () -> [String: StagedBody] in
                 let reader = try TarReader(path: blob)
                 var out: [String: StagedBody] = [:]
-                switch staging {
-                case let .files(directory):
-                    var n = 0
-                    while out.count < paths.count, let header = try reader.next() {
-                        guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
-                        let file = "\(directory)/L\(layer)-\(batch)-\(n)"
-                        n += 1
-                        try reader.extractBody(to: file)
-                        out[header.path] = StagedBody(file: file, offset: 0, size: header.size)
-                    }
-                case let .pack(file):
+                var pack: (fd: Int32, end: Int64, buffer: [UInt8])?
+                if case let .pack(file) = staging {
                     let fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
                     guard fd >= 0 else { throw LayerError.io(path: file, message: String(cString: strerror(errno))) }
-                    defer { close(fd) }
-                    var buffer = [UInt8](repeating: 0, count: 1 << 20)
-                    var end = lseek(fd, 0, SEEK_END)
-                    while out.count < paths.count, let header = try reader.next() {
-                        guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
-                        let size = try reader.appendBody(to: fd, file: file, size: header.size, buffer: &buffer)
-                        out[header.path] = StagedBody(file: file, offset: Int64(end), size: size)
-                        end += off_t(size)
+                    pack = (fd, Int64(lseek(fd, 0, SEEK_END)), [UInt8](repeating: 0, count: 1 << 20))
+                }
+                defer { if let pack { close(pack.fd) } }
+                while out.count < paths.count, let header = try reader.next() {
+                    guard paths.contains(header.path), out[header.path] == nil, header.kind == .file else { continue }
+                    switch staging {
+                    case let .files(directory):
+                        let file = "\(directory)/L\(layer)-\(batch)-\(out.count)"
+                        try reader.extractBody(to: file)
+                        out[header.path] = StagedBody(file: file, offset: 0, size: header.size)
+                    case let .pack(file):
+                        let size = try reader.appendBody(to: pack!.fd, file: file, size: header.size, buffer: &pack!.buffer)
+                        out[header.path] = StagedBody(file: file, offset: pack!.end, size: size)
+                        pack!.end += size
                     }
                 }
                 return out

@@ -52,10 +52,23 @@ enum AttestationManifest {
         return AssembledImage(manifest: manifest, manifestBytes: bytes, manifestDigest: digest, configBytes: configBytes, layers: layers)
     }
 
+    static let referenceType = "vnd.docker.reference.type"
+    static let referenceDigest = "vnd.docker.reference.digest"
+
     /// The attestation manifest's entry in the image index, pointing at the image it attests.
     static func indexEntry(_ attestation: AssembledImage, attesting image: Digest) -> Descriptor {
         Descriptor(mediaType: .ociManifest, digest: attestation.manifestDigest, size: Int64(attestation.manifestBytes.count),
-                   annotations: ["vnd.docker.reference.digest": image.description, "vnd.docker.reference.type": "attestation-manifest"],
+                   annotations: [referenceDigest: image.description, referenceType: "attestation-manifest"],
                    platform: Platform(os: "unknown", architecture: "unknown"))
+    }
+
+    /// Whether an index entry is an attestation manifest, by buildx's annotation.
+    static func isAttestation(_ entry: Descriptor) -> Bool {
+        entry.annotations?[referenceType] == "attestation-manifest"
+    }
+
+    /// The image manifests an index lists, its attestation manifests left out.
+    static func images(in index: Index) -> [Descriptor] {
+        index.manifests.filter { $0.mediaType.isManifest && !isAttestation($0) }
     }
 }

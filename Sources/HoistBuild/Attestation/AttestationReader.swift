@@ -20,8 +20,8 @@ public enum AttestationReader {
         if top.mediaType.isIndex {
             let index = try CanonicalJSON.decode(Index.self, from: top.bytes)
             for entry in index.manifests {
-                if entry.annotations?["vnd.docker.reference.type"] == "attestation-manifest",
-                   let text = entry.annotations?["vnd.docker.reference.digest"], let subject = try? Digest(parsing: text) {
+                if AttestationManifest.isAttestation(entry),
+                   let text = entry.annotations?[AttestationManifest.referenceDigest], let subject = try? Digest(parsing: text) {
                     inIndex[subject, default: []].append(entry.digest)
                 } else if let entryPlatform = entry.platform, entry.mediaType.isManifest, platform.map(entryPlatform.matches) ?? true {
                     images.append((entryPlatform, entry.digest))

@@ -53,7 +53,7 @@ struct ImageContent: Sendable {
         var children: [FetchedManifest] = []
         if top.mediaType.isIndex {
             let index = try CanonicalJSON.decode(Index.self, from: top.bytes)
-            let images = index.manifests.filter { $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest" }
+            let images = AttestationManifest.images(in: index)
             // One image and its attestations (a single-platform build with provenance) is one
             // image: it moves whole, so the digest the build printed is the one that arrives.
             if all || images.count == 1 {
@@ -81,7 +81,7 @@ struct ImageContent: Sendable {
     func imageAlone() throws -> ImageContent? {
         guard root.mediaType.isIndex else { return nil }
         let index = try CanonicalJSON.decode(Index.self, from: root.bytes)
-        let images = index.manifests.filter { $0.mediaType.isManifest && $0.annotations?["vnd.docker.reference.type"] != "attestation-manifest" }
+        let images = AttestationManifest.images(in: index)
         guard images.count == 1, let image = children.first(where: { $0.digest == images[0].digest }) else { return nil }
         let manifest = try CanonicalJSON.decode(Manifest.self, from: image.bytes)
         let named = Set(([manifest.config] + manifest.layers).map(\.digest))

@@ -12,4 +12,9 @@ public struct Stage: Sendable, Equatable {
 
     /// How errors and progress name the stage: its name, else its index.
     public var displayName: String { name ?? "stage \(index)" }
+
+    /// The stage's first RUN, if it has one: a stage without runs no command and needs no sandbox.
+    public var firstRun: LocatedInstruction? {
+        instructions.first { if case .run = $0.instruction { true } else { false } }
+    }
 }

@@ -34,19 +34,23 @@ struct SBOMScanner {
     /// layer throws.
     func packages() async throws -> [SBOMPackage] {
         var scans: [Int: LayerScan] = [:]
+        func scanned(_ layer: Int) async throws -> LayerScan {
+            if let done = scans[layer] { return done }
+            let fresh = try await scan(layer)
+            scans[layer] = fresh
+            return fresh
+        }
         var result: [SBOMPackage] = []
         let visible = try await view.walk("").filter { Self.isCandidate($0.header) }
         var os: OSRelease?
         var release = try await view.resolve("etc/os-release")
         if release == nil { release = try await view.resolve("usr/lib/os-release") }
         if let (path, found) = release {
-            if scans[found.layer] == nil { scans[found.layer] = try await scan(found.layer) }
-            os = scans[found.layer]?.texts[path].map(OSRelease.init(parsing:))
+            os = try await scanned(found.layer).texts[path].map(OSRelease.init(parsing:))
         }
         for item in visible {
             let layer = item.layer
-            if scans[layer] == nil { scans[layer] = try await scan(layer) }
-            guard let scan = scans[layer] else { continue }
+            let scan = try await scanned(layer)
             let path = "/" + item.header.path
             var found = scan.packages[item.header.path] ?? []
             if let text = scan.texts[item.header.path] {
