@@ -12,10 +12,8 @@ struct BuildClock: Sendable {
     /// `date` as RFC 3339 in UTC, to the second (`2026-11-30T12:00:00Z`): how config, history,
     /// provenance and SBOM times are written.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        // The Swift format style: ISO8601DateFormatter loads ICU's calendars on every call.
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
     /// mtime for directories a COPY creates: fixed, so layer digests do not depend on when the build ran.

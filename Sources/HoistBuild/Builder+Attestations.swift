@@ -73,7 +73,7 @@ extension Builder {
                         ranCommands: build.graph.stages.contains { $0.firstRun != nil })
                     let statement = InTotoStatement(subject: subject, digest: build.image.manifestDigest,
                                                     predicateType: Provenance.predicateType, predicate: Provenance(facts))
-                    statements.append(.init(predicateType: Provenance.predicateType, bytes: try statement.bytes()))
+                    statements.append(.init(predicateType: Provenance.predicateType, bytes: try statement.bytes(), isUnique: epoch == nil))
                 }
                 if wanted.sbom {
                     for (name, layers) in sbomTargets(build) {

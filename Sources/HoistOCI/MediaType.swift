@@ -10,6 +10,8 @@ public struct MediaType: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let ociManifest: MediaType = "application/vnd.oci.image.manifest.v1+json"
     public static let ociIndex: MediaType = "application/vnd.oci.image.index.v1+json"
     public static let ociConfig: MediaType = "application/vnd.oci.image.config.v1+json"
+    /// The empty descriptor's type: a config of `{}` for an artifact (image-spec manifest.md).
+    public static let ociEmpty: MediaType = "application/vnd.oci.empty.v1+json"
     public static let ociLayer: MediaType = "application/vnd.oci.image.layer.v1.tar"
     public static let ociLayerGzip: MediaType = "application/vnd.oci.image.layer.v1.tar+gzip"
     public static let ociLayerZstd: MediaType = "application/vnd.oci.image.layer.v1.tar+zstd"

@@ -10,9 +10,11 @@ public enum BlobPushOutcome: Sendable, Equatable {
 
 extension RegistryClient {
     /// Makes `descriptor`'s blob present in `endpoint`: HEAD ▸ mount from `mountFrom` (same
-    /// registry) ▸ upload from the local store. Only the upload moves bytes.
-    public func pushBlob(_ descriptor: Descriptor, to endpoint: Endpoint, mountFrom: Endpoint?) async throws -> BlobPushOutcome {
-        if try await blobExists(descriptor.digest, in: endpoint) {
+    /// registry) ▸ upload from the local store. Only the upload moves bytes. `knownAbsent` skips
+    /// the HEAD, for a blob whose bytes are new by construction (uploading a blob the registry
+    /// already has is allowed, and only costs its bytes).
+    public func pushBlob(_ descriptor: Descriptor, to endpoint: Endpoint, mountFrom: Endpoint?, knownAbsent: Bool = false) async throws -> BlobPushOutcome {
+        if !knownAbsent, try await blobExists(descriptor.digest, in: endpoint) {
             record(existing: descriptor.digest)
             return .existed
         }

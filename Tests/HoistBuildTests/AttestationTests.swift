@@ -262,6 +262,29 @@ import Testing
         #expect(try await context("dirty") == nil, "a checkout with changes is not named by its commit")
     }
 
+    /// A provenance holds a random invocation ID, so no registry can have it: asking first (HEAD)
+    /// would be a wasted request on every push. Its manifest's config lists its digest, so the same.
+    @Test func aFreshProvenanceIsUploadedWithoutAskingTheRegistryFirst() async throws {
+        let h = try BuildHarness(dockerfile: "FROM busybox:latest\nCOPY app.txt /app.txt\n", files: ["app.txt": "fresh \(UUID())\n"])
+        let proxy = try FaultProxy(upstream: h.registry)
+        let tag = try Reference(parsing: "\(proxy.host)/demo/fresh\(UInt32.random(in: 0...UInt32.max)):1")
+        let result = try await h.build {
+            $0.tags = [tag]
+            $0.push = true
+            $0.attestations = AttestationOptions(provenance: .min)
+        }
+        let index = try JSONSerialization.jsonObject(with: Data(try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false", "docker://\(tag)"]).utf8)) as! [String: Any]
+        let entry = try #require((index["manifests"] as! [[String: Any]]).first { ($0["annotations"] as? [String: String])?["vnd.docker.reference.type"] == "attestation-manifest" })
+        let manifest = try JSONSerialization.jsonObject(with: Data(try Shell.check(["skopeo", "inspect", "--raw", "--tls-verify=false",
+                                                                                     "docker://\(tag.domain)/\(tag.path)@\(entry["digest"] as! String)"]).utf8)) as! [String: Any]
+        let provenance = try #require((manifest["layers"] as? [[String: Any]])?.first?["digest"] as? String)
+        let config = try #require((manifest["config"] as? [String: Any])?["digest"] as? String)
+        let heads = proxy.log.filter { $0.hasPrefix("HEAD ") }
+        #expect(!heads.contains { $0.contains(provenance) || $0.contains(config) }, "\(heads)")
+        #expect(heads.contains { $0.contains(result.image.manifest.config.digest.description) }, "the image's own config is still asked for: \(heads)")
+        #expect(proxy.log.contains { $0.hasPrefix("PUT ") && $0.contains(provenance) }, "\(proxy.log)")
+    }
+
     @Test func sourceDateEpochMakesTheAttestedIndexReproducible() async throws {
         var digests: Set<Digest> = []
         for _ in 0..<3 {

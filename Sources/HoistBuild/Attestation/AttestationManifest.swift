@@ -12,12 +12,13 @@ import HoistOCI
 enum AttestationManifest {
     static let layerMediaType: MediaType = "application/vnd.in-toto+json"
     static let artifactType = "application/vnd.docker.attestation.manifest.v1+json"
-    static let emptyMediaType: MediaType = "application/vnd.oci.empty.v1+json"
 
-    /// One in-toto statement's bytes and its predicate type (the layer's annotation).
+    /// One in-toto statement's bytes and its predicate type (the layer's annotation); `isUnique`
+    /// when the bytes hold a random invocation ID, so no registry can have them yet.
     struct Statement: Sendable {
         var predicateType: String
         var bytes: [UInt8]
+        var isUnique = false
     }
 
     /// The manifest attesting `image`, its config and statements stored in `store`.
@@ -27,17 +28,18 @@ enum AttestationManifest {
             let digest = try store.ingest(statement.bytes, source: "attestation")
             let descriptor = Descriptor(mediaType: layerMediaType, digest: digest, size: Int64(statement.bytes.count),
                                         annotations: ["in-toto.io/predicate-type": statement.predicateType])
-            layers.append(LayerRef(descriptor: descriptor, diffID: digest, source: .store))
+            layers.append(LayerRef(descriptor: descriptor, diffID: digest, source: .store, isUnique: statement.isUnique))
         }
         let configBytes: [UInt8]
         let configType: MediaType
         if asReferrer {
             configBytes = Array("{}".utf8)
-            configType = emptyMediaType
+            configType = .ociEmpty
         } else {
-            let config: [String: Any] = ["architecture": "unknown", "os": "unknown", "config": [String: Any](),
-                                         "rootfs": ["type": "layers", "diff_ids": layers.map(\.descriptor.digest.description)]]
-            configBytes = Array(try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys, .withoutEscapingSlashes]))
+            var config = ImageConfig(platform: Platform(os: "unknown", architecture: "unknown"))
+            config.config = ContainerConfig()
+            config.rootfs = ImageConfig.RootFS(diffIDs: layers.map(\.diffID))
+            configBytes = try CanonicalJSON.encode(config)
             configType = .ociConfig
         }
         let configDigest = try store.ingest(configBytes, source: "attestation config")

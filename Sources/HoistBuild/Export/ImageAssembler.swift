@@ -13,7 +13,11 @@ public struct AssembledImage: Sendable {
 
 extension AssembledImage {
     /// The config, moved alongside the layers (a config has no diffID; the slot holds its digest).
-    var configBlob: LayerRef { LayerRef(descriptor: manifest.config, diffID: manifest.config.digest, source: .store) }
+    /// It lists the layers' diffIDs, so a unique layer makes it unique too; `{}` never is.
+    var configBlob: LayerRef {
+        LayerRef(descriptor: manifest.config, diffID: manifest.config.digest, source: .store,
+                 isUnique: manifest.config.mediaType != .ociEmpty && layers.contains(where: \.isUnique))
+    }
 
     /// Every blob the manifest names.
     var blobs: [LayerRef] { layers + [configBlob] }

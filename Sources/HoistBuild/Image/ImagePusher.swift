@@ -52,7 +52,7 @@ struct ImagePusher {
                         if streamed == nil { try await layer.localize(using: registry) }
                     }
                     var outcome = streamed
-                    if outcome == nil { outcome = try await registry.pushBlob(descriptor, to: target, mountFrom: mountFrom) }
+                    if outcome == nil { outcome = try await registry.pushBlob(descriptor, to: target, mountFrom: mountFrom, knownAbsent: layer.isUnique) }
                     log("  \(descriptor.digest.encoded.prefix(12)): \(describe(outcome!))")
                 }
                 return true

@@ -18,6 +18,9 @@ public struct LayerRef: Sendable, Equatable {
     public var descriptor: Descriptor
     public var diffID: Digest
     public var source: Source
+    /// Made by this build with bytes no registry can hold yet (an attestation holding a random
+    /// invocation ID): a push uploads it without asking the registry first, saving a HEAD.
+    public var isUnique = false
 }
 
 extension LayerRef {
