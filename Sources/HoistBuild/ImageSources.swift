@@ -87,9 +87,14 @@ actor ImageSources {
                 try await layer.localPath(using: registry)
             }, indexSource: {
                 if !storeBlobs, case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
-                    return (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
+                    // Indexed as it arrives; the temp file only if the stream fails.
+                    let stream = BlobStream()
+                    Task { await registry.download(layer.descriptor, from: endpoint, into: stream) }
+                    return .stream(stream, label: "layer \(layer.descriptor.digest)") {
+                        (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
+                    }
                 }
-                return (try await layer.localPath(using: registry), false)
+                return .file(path: try await layer.localPath(using: registry), temporary: false)
             })
         }, cache: indexCache)
     }

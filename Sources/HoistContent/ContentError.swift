@@ -6,6 +6,8 @@ public enum ContentError: Error, CustomStringConvertible {
     case sizeMismatch(expected: Int64, actual: Int64, source: String)
     case io(path: String, operation: String, errno: Int32)
     case missing(Digest)
+    /// A `BlobStream` whose other side gave up, and why.
+    case stopped(String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum ContentError: Error, CustomStringConvertible {
             "\(path): cannot \(operation): \(String(cString: strerror(code)))"
         case let .missing(digest):
             "blob \(digest) is not in the local store"
+        case let .stopped(reason):
+            "the blob's stream stopped: \(reason)"
         }
     }
 }

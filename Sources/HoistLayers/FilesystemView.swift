@@ -10,15 +10,15 @@ public actor FilesystemView {
         public var descriptor: Descriptor
         /// The blob in the store (fetched into it if needed), for bodies that COPY reads.
         public var blobPath: @Sendable () async throws -> String
-        /// The blob for reading its headers once: a temp file (`temporary`, deleted after use)
+        /// The blob for reading its headers once: a download read as it arrives, or a temp file,
         /// when it is not in the store, so indexing a base layer never stores it.
-        public var indexSource: @Sendable () async throws -> (path: String, temporary: Bool)
+        public var indexSource: @Sendable () async throws -> IndexSource
 
         public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String,
-                    indexSource: (@Sendable () async throws -> (path: String, temporary: Bool))? = nil) {
+                    indexSource: (@Sendable () async throws -> IndexSource)? = nil) {
             self.descriptor = descriptor
             self.blobPath = blobPath
-            self.indexSource = indexSource ?? { (try await blobPath(), false) }
+            self.indexSource = indexSource ?? { .file(path: try await blobPath(), temporary: false) }
         }
     }
 

@@ -41,22 +41,17 @@ public final class GzipInflater: @unchecked Sendable {
         return queue.failure
     }
 
-    /// Whether the file starts with gzip's magic bytes.
-    static func isGzip(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return (try? handle.read(upToCount: 2)) == Data([0x1f, 0x8b])
+    /// Whether `input` starts with gzip's magic bytes (read again from the start afterwards).
+    static func isGzip(_ input: LayerInput) -> Bool {
+        input.starts(with: [0x1f, 0x8b])
     }
 
-    /// Starts inflating `path`, reading it `readSize` bytes at a time (small only in tests, to put
-    /// member boundaries at every offset of a read). Throws `LayerError.io` when it cannot be opened.
-    init(path: String, readSize: Int = GzipInflater.bufferSize) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw LayerError.io(path: path, message: String(cString: strerror(errno))) }
+    /// Starts inflating `input`, reading it `readSize` bytes at a time (small only in tests, to put
+    /// member boundaries at every offset of a read).
+    init(input: LayerInput, readSize: Int = GzipInflater.bufferSize) {
         let queue = self.queue
         let thread = Thread {
-            defer { close(fd) }
-            GzipInflater.produce(fd, readSize: min(max(readSize, 1), GzipInflater.bufferSize), into: queue)
+            GzipInflater.produce(input, readSize: min(max(readSize, 1), GzipInflater.bufferSize), into: queue)
         }
         thread.name = "hoist-inflate"
         thread.start()
@@ -87,7 +82,7 @@ public final class GzipInflater: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: buffer, count: count)
     }
 
-    private static func produce(_ fd: Int32, readSize: Int, into queue: Queue) {
+    private static func produce(_ source: LayerInput, readSize: Int, into queue: Queue) {
         let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
         // One byte more than a read: a byte left over from the last read goes in front of the next.
         let input = UnsafeMutablePointer<UInt8>.allocate(capacity: bufferSize + 1)
@@ -112,8 +107,8 @@ public final class GzipInflater: @unchecked Sendable {
                 if !atEnd && (state.pointee.avail_in == 0 || (finishedMember && state.pointee.avail_in < 2)) {
                     let kept = Int(state.pointee.avail_in)
                     if kept > 0 { input.update(from: state.pointee.next_in, count: kept) }
-                    let n = read(fd, input + kept, readSize)
-                    if n < 0 { problem = "reading the layer: \(String(cString: strerror(errno)))"; break }
+                    let n = source.read(into: input + kept, capacity: readSize)
+                    if n < 0 { problem = source.failure ?? "reading the layer failed"; break }
                     if n == 0 { atEnd = true }
                     state.pointee.next_in = input
                     state.pointee.avail_in = UInt32(kept + max(n, 0))

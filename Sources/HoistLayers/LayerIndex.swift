@@ -13,7 +13,13 @@ public struct LayerIndex: Sendable, Codable, Equatable {
 
     /// Reads every header of the layer at `path` (bodies are skipped, not decompressed twice).
     public init(reading path: String) throws {
-        let reader = try TarReader(path: path)
+        try self.init(reading: LayerInput(path: path))
+    }
+
+    /// Reads every header of `input`; a download still arriving is indexed as its bytes come, and
+    /// the index is returned only once they matched their digest (throws `LayerError.io` if not).
+    public init(reading input: LayerInput) throws {
+        let reader = try TarReader(input: input)
         while let header = try reader.next() {
             if let deleted = Whiteout.deletedPath(header.path) {
                 whiteouts.insert(deleted)
@@ -23,6 +29,7 @@ public struct LayerIndex: Sendable, Codable, Equatable {
                 entries[header.path] = header
             }
         }
+        try reader.finish()
         for path in entries.keys {
             var p = Substring(path)
             while let slash = p.lastIndex(of: "/") {

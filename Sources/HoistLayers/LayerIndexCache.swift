@@ -21,7 +21,7 @@ public actor LayerIndexCache {
         self.directory = directory
     }
 
-    func index(for digest: Digest, source: @escaping @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
+    func index(for digest: Digest, source: @escaping @Sendable () async throws -> IndexSource) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
         let index = try await reading.value(for: digest) { try await self.load(digest, source: source) }
         indexes[digest] = index
@@ -29,7 +29,7 @@ public actor LayerIndexCache {
     }
 
     /// The index from disk, from an offered cache, or by reading the layer's headers.
-    private func load(_ digest: Digest, source: @Sendable () async throws -> (path: String, temporary: Bool)) async throws -> LayerIndex {
+    private func load(_ digest: Digest, source: @Sendable () async throws -> IndexSource) async throws -> LayerIndex {
         let file = directory.map { "\($0)/v3/\(digest.algorithm)-\(digest.encoded)" }
         if let file, let data = FileManager.default.contents(atPath: file), let stored = LayerIndexFile.decode(Array(data)) {
             return stored
@@ -44,11 +44,27 @@ public actor LayerIndexCache {
                 warn("the cached index of layer \(digest) cannot be used (\(error)); reading the layer instead")
             }
         }
-        let (path, temporary) = try await source()
-        defer { if temporary { unlink(path) } }
-        let index = try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
+        let index: LayerIndex
+        switch try await source() {
+        case let .file(path, temporary):
+            index = try await Self.read(digest, path: path, temporary: temporary)
+        case let .stream(stream, label, fallback):
+            do {
+                index = try await Blocking.run { try LayerIndex(reading: LayerInput(stream: stream, label: label)) }
+            } catch {
+                // The stream has no resume and no second try: the file path has both.
+                try Task.checkCancellation()
+                let (path, temporary) = try await fallback()
+                index = try await Self.read(digest, path: path, temporary: temporary)
+            }
+        }
         if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index
+    }
+
+    private static func read(_ digest: Digest, path: String, temporary: Bool) async throws -> LayerIndex {
+        defer { if temporary { unlink(path) } }
+        return try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
     }
 
     /// Offers indexes from a build cache (`fetch` gives a `LayerIndexFile`'s bytes); one already

@@ -17,16 +17,28 @@ public final class TarReader {
     private var symlinks: [String: String] = [:]
     /// A gzip layer is inflated by igzip ahead of libarchive, on its own thread.
     private let inflater: GzipInflater?
+    /// Feeds libarchive from a stream that is not gzip (zstd or plain tar still arriving).
+    private let feed: StreamFeed?
+    private let input: LayerInput
 
     /// Opens `path`; `inflateReadSize` is how much of a gzip layer is read at a time (see `GzipInflater`).
-    public init(path: String, inflateReadSize: Int = GzipInflater.bufferSize) throws {
+    public convenience init(path: String, inflateReadSize: Int = GzipInflater.bufferSize) throws {
+        try self.init(input: LayerInput(path: path), inflateReadSize: inflateReadSize)
+    }
+
+    /// Reads `input` (a file, or a download still arriving); errors name its `label`.
+    public init(input: LayerInput, inflateReadSize: Int = GzipInflater.bufferSize) throws {
         _ = ArchiveLocale.ensured
-        self.path = path
-        guard let a = archive_read_new() else { throw LayerError.archive(operation: "archive_read_new", path: path, message: "out of memory") }
+        self.path = input.label
+        self.input = input
+        guard let a = archive_read_new() else { throw LayerError.archive(operation: "archive_read_new", path: input.label, message: "out of memory") }
         archive = a
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
-        inflater = GzipInflater.isGzip(path) ? try GzipInflater(path: path, readSize: inflateReadSize) : nil
+        let gzip = GzipInflater.isGzip(input)
+        inflater = gzip ? GzipInflater(input: input, readSize: inflateReadSize) : nil
+        // A file that is not gzip is read by name: libarchive seeks past the bodies of plain tar.
+        feed = gzip || input.path != nil ? nil : StreamFeed(input)
         let opened: Int32
         if let inflater {
             opened = archive_read_open(a, Unmanaged.passUnretained(inflater).toOpaque(), nil, { _, data, buffer in
@@ -34,17 +46,23 @@ public final class TarReader {
                 buffer?.pointee = bytes.baseAddress
                 return bytes.count
             }, nil)
+        } else if let feed {
+            opened = archive_read_open(a, Unmanaged.passUnretained(feed).toOpaque(), nil, { _, data, buffer in
+                let feed = Unmanaged<StreamFeed>.fromOpaque(data!).takeUnretainedValue()
+                buffer?.pointee = UnsafeRawPointer(feed.buffer)
+                return feed.input.read(into: feed.buffer, capacity: StreamFeed.size)
+            }, nil)
         } else {
-            opened = archive_read_open_filename(a, path, 256 << 10)
+            opened = archive_read_open_filename(a, input.path!, 256 << 10)
         }
         guard opened == ARCHIVE_OK else {
             // Every stored property is set, so deinit runs after this throw and frees the archive.
-            throw LayerError.archive(operation: "open", path: path, message: failure ?? String(cString: archive_error_string(a)))
+            throw LayerError.archive(operation: "open", path: input.label, message: failure ?? String(cString: archive_error_string(a)))
         }
     }
 
-    /// Why inflating stopped early, when it did: libarchive only sees the stream end.
-    private var failure: String? { inflater?.failure }
+    /// Why inflating or the stream stopped early, when it did: libarchive only sees the end.
+    private var failure: String? { inflater?.failure ?? feed?.input.failure }
 
     deinit { archive_read_free(archive) }
 
@@ -82,6 +100,18 @@ public final class TarReader {
         return TarHeader(path: path, kind: kind, mode: UInt32(archive_entry_perm(e)),
                          uid: Int(archive_entry_uid(e)), gid: Int(archive_entry_gid(e)),
                          size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
+    }
+
+    /// After the last header: reads what is left of the layer, so a download's bytes are checked
+    /// against its digest before anything made from them is kept (a file needs nothing more).
+    /// Throws `LayerError.io` when they do not match or the download stopped.
+    public func finish() throws {
+        if let inflater {
+            while inflater.next().count > 0 {}
+            if let failure = inflater.failure { throw LayerError.io(path: path, message: failure) }
+        }
+        // The inflating thread has ended: this thread is the input's only reader now.
+        try input.drain()
     }
 
     /// The current entry's extended attributes (PAX `SCHILY.xattr.*` and `LIBARCHIVE.xattr.*`).
@@ -153,4 +183,14 @@ public final class TarReader {
             throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
         }
     }
+}
+
+/// A buffer libarchive reads a stream through (it takes a pointer that stays valid until its next call).
+private final class StreamFeed {
+    static let size = 1 << 20
+    let input: LayerInput
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: StreamFeed.size, alignment: 64)
+
+    init(_ input: LayerInput) { self.input = input }
+    deinit { buffer.deallocate() }
 }

@@ -10,6 +10,15 @@ extension BlobWriter: BodySink {
     public func receive(_ bytes: UnsafeRawBufferPointer) throws { try write(bytes) }
 }
 
+extension BlobStream: BodySink {
+    /// A stream has no place to resume from: only a whole body will do.
+    public func begin(status: Int) throws {
+        guard status == 200 else { throw TransportError.failed(url: "blob stream", message: "expected the whole blob, got HTTP \(status)") }
+    }
+
+    public func receive(_ bytes: UnsafeRawBufferPointer) throws { try write(bytes) }
+}
+
 extension RegistryClient {
     /// Makes sure `descriptor`'s blob is in the local store, downloading it from `endpoint` if not.
     /// The bytes are hashed as they arrive; a dropped connection resumes with `Range` where it
@@ -40,6 +49,28 @@ extension RegistryClient {
     public func fetchBlobToTemporaryFile(_ descriptor: Descriptor, from endpoint: Endpoint) async throws -> String {
         try await download(descriptor, from: endpoint) { writer, source in
             try writer.verifiedTemporaryFile(expected: descriptor.digest, size: descriptor.size, source: source)
+        }
+    }
+
+    /// Downloads the blob into `stream` as it arrives, for a reader that wants its bytes once and
+    /// now (a base layer's headers, for its index): nothing lands on disk, and the reader sees the
+    /// end only once the bytes match the digest. One attempt, with no resume: any failure fails
+    /// the stream, saying why, and the reader falls back to `fetchBlobToTemporaryFile`, which
+    /// resumes and retries. Returns when the download has ended either way.
+    public func download(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream) async {
+        let action = "downloading blob \(descriptor.digest)"
+        do {
+            try await transfer(.download, descriptor.digest, size: descriptor.size) { meter in
+                let sink: BodySink = meter.map { MeteredSink(stream, event: TransferEvent(direction: .download, digest: descriptor.digest,
+                                                                                          total: descriptor.size, current: 0, done: false), update: $0) } ?? stream
+                let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
+                                              scopes: [RegistryClient.pullScope(endpoint)], sink: sink, followRedirects: true, action: action)
+                guard response.status == 200 else { throw RegistryClient.failure(response, endpoint, action: action) }
+                record(download: descriptor.digest, bytes: response.bytesDownloaded)
+            }
+            _ = stream.finish(expected: descriptor.digest, size: descriptor.size)
+        } catch {
+            stream.fail("\(error)")
         }
     }
 

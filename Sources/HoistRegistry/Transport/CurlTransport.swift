@@ -1,4 +1,5 @@
 import CCurl
+import HoistContent
 import Foundation
 
 /// The only file that touches libcurl. Every transfer runs `curl_easy_perform` on a thread of its
@@ -73,6 +74,11 @@ public final class CurlTransport: HTTPTransport {
         hoist_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
         hoist_curl_set_string(handle, CURLOPT_USERAGENT, "hoist/0.1")
         hoist_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "identity")
+        if sink != nil {
+            // A body goes to its sink (a hasher, a file, an inflater) in 512 KiB pieces, not 16 KiB:
+            // a 64 MB layer is then 128 calls instead of 4,000.
+            hoist_curl_set_long(handle, CURLOPT_BUFFERSIZE, 512 << 10)
+        }
         if !request.tls.verify {
             hoist_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, 0)
             hoist_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, 0)

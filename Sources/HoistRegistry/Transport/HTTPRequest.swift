@@ -1,3 +1,5 @@
+import HoistContent
+
 /// One HTTP exchange as the registry code describes it; only `CurlTransport` turns it into libcurl calls.
 public struct HTTPRequest: Sendable {
     public enum Method: String, Sendable { case get = "GET", head = "HEAD", post = "POST", put = "PUT", patch = "PATCH" }
