@@ -84,14 +84,13 @@ extension Builder {
                                contexts: Set(options.namedContexts.keys), byIndex: false)
     }
 
-    /// Resolves every external FROM image of the build at once, fetches the layers a RUN stage
-    /// will unpack when they are not unpacked yet, and reads the top layer's index of every image a
+    /// Resolves every external FROM image of the build at once, unpacks the layers a RUN stage
+    /// needs that are not unpacked yet (each as it downloads, its blob never stored), and reads the top layer's index of every image a
     /// COPY --from copies out of (its first question is always asked there). Not when a cache is
     /// imported: its hits may need no base bytes at all. Failures are left for the stage itself to
     /// report, with its line.
     func prefetch(_ plan: StagePlan) async {
         let graph = plan.graph
-        let registry = self.registry
         let snapshotter = self.snapshotter
         let fetchLayers = options.cacheFrom.isEmpty || options.noCache
         let progress = self.progress
@@ -122,15 +121,15 @@ extension Builder {
                     guard let image = try? await plan.sources.image(text, platform: platform), runs, fetchLayers,
                           let state = try? ImageSources.state(of: image) else { return }
                     var missing: [LayerRef] = []
-                    for layer in state.layers where await !snapshotter.exists(layer.diffID) && !registry.store.contains(layer.descriptor.digest) {
+                    for layer in state.layers where await !snapshotter.exists(layer.diffID) {
                         missing.append(layer)
                     }
                     guard !missing.isEmpty else { return }
                     let vertex = progress.start(StageLabel.internal("load layers for \(image.reference)", platform: plan.platform))
                     try? await vertex.run {
-                        // At once: the registry client's transfer window bounds them.
+                        // At once, each unpacked as it downloads: the registry client's transfer window bounds them.
                         try await withThrowingTaskGroup(of: Void.self) { layers in
-                            for layer in missing { layers.addTask { try await layer.localize(using: registry) } }
+                            for layer in missing { layers.addTask { _ = try await plan.sources.unpack(layer, into: snapshotter) } }
                             try await layers.waitForAll()
                         }
                     }

@@ -2,6 +2,7 @@ import HoistContent
 import HoistLayers
 import HoistOCI
 import HoistRegistry
+import HoistSandbox
 
 /// External images a build uses (FROM bases and COPY --from images), each resolved once to
 /// manifest + config, and the FilesystemViews over any layer stack.
@@ -77,25 +78,44 @@ actor ImageSources {
     }
 
     /// A view over `layers` that fetches a remote layer's blob only when a question needs it.
-    /// `storeBlobs`: bodies will be read from these layers (a RUN unpacks them, a COPY --from or a
-    /// rootfs export copies files out), so reading one for its index stores it on the way instead
-    /// of downloading it twice (once to a temp file, once to the store).
-    nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false) -> FilesystemView {
+    /// `storeBlobs`: bodies will be read from these layers (a COPY --from or a rootfs export copies
+    /// files out), so reading one for its index stores it on the way instead of downloading it
+    /// twice (once to a temp file, once to the store). `unpackInto`: a RUN will unpack these
+    /// layers, so a question about one unpacks it there and takes the index read on the way: the
+    /// download is read once, and its blob is never stored.
+    nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false, unpackInto snapshotter: Snapshotter? = nil) -> FilesystemView {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
             FilesystemView.Layer(descriptor: layer.descriptor, blobPath: {
                 try await layer.localPath(using: registry)
             }, indexSource: {
-                if !storeBlobs, case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) {
-                    // Indexed as it arrives; the temp file only if the stream fails.
-                    let stream = BlobStream()
-                    Task { await registry.download(layer.descriptor, from: endpoint, into: stream) }
-                    return .stream(stream, label: "layer \(layer.descriptor.digest)") {
-                        (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
-                    }
+                if let snapshotter, await !snapshotter.exists(layer.diffID), let index = try await self.unpack(layer, into: snapshotter).index {
+                    return .indexed(index)
                 }
-                return .file(path: try await layer.localPath(using: registry), temporary: false)
+                return storeBlobs ? .file(path: try await layer.localPath(using: registry), temporary: false) : try await self.source(of: layer)
             })
         }, cache: indexCache)
+    }
+
+    /// Where to read `layer` once, front to back: a remote layer not in the store as it downloads
+    /// (the temp file only if that stream fails); otherwise its blob in the store, put there if needed.
+    nonisolated func source(of layer: LayerRef) async throws -> LayerSource {
+        let registry = self.registry
+        guard case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) else {
+            return .file(path: try await layer.localPath(using: registry), temporary: false)
+        }
+        let stream = BlobStream()
+        Task { await registry.download(layer.descriptor, from: endpoint, into: stream) }
+        return .stream(stream, label: "layer \(layer.descriptor.digest)") {
+            (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
+        }
+    }
+
+    /// `layer`'s snapshot, unpacked from its download (or its blob) if it is not there yet; the
+    /// index read on the way joins the build's index cache, so no question reads the layer again.
+    nonisolated func unpack(_ layer: LayerRef, into snapshotter: Snapshotter) async throws -> Snapshotter.Unpacked {
+        let unpacked = try await snapshotter.snapshot(layer.diffID) { try await self.source(of: layer) }
+        if let index = unpacked.index { await indexCache.insert(index, for: layer.descriptor.digest) }
+        return unpacked
     }
 }

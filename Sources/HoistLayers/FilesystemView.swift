@@ -12,10 +12,10 @@ public actor FilesystemView {
         public var blobPath: @Sendable () async throws -> String
         /// The blob for reading its headers once: a download read as it arrives, or a temp file,
         /// when it is not in the store, so indexing a base layer never stores it.
-        public var indexSource: @Sendable () async throws -> IndexSource
+        public var indexSource: @Sendable () async throws -> LayerSource
 
         public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String,
-                    indexSource: (@Sendable () async throws -> IndexSource)? = nil) {
+                    indexSource: (@Sendable () async throws -> LayerSource)? = nil) {
             self.descriptor = descriptor
             self.blobPath = blobPath
             self.indexSource = indexSource ?? { .file(path: try await blobPath(), temporary: false) }

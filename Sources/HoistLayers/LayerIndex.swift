@@ -20,16 +20,24 @@ public struct LayerIndex: Sendable, Codable, Equatable {
     /// the index is returned only once they matched their digest (throws `LayerError.io` if not).
     public init(reading input: LayerInput) throws {
         let reader = try TarReader(input: input)
-        while let header = try reader.next() {
-            if let deleted = Whiteout.deletedPath(header.path) {
-                whiteouts.insert(deleted)
-            } else if let dir = Whiteout.opaqueDirectory(header.path) {
-                opaqueDirectories.insert(dir)
-            } else if !header.path.isEmpty {
-                entries[header.path] = header
-            }
-        }
+        while let header = try reader.next() { add(header) }
         try reader.finish()
+        settle()
+    }
+
+    /// Takes in the layer's next header (in archive order: a later entry for a path replaces an earlier one).
+    public mutating func add(_ header: TarHeader) {
+        if let deleted = Whiteout.deletedPath(header.path) {
+            whiteouts.insert(deleted)
+        } else if let dir = Whiteout.opaqueDirectory(header.path) {
+            opaqueDirectories.insert(dir)
+        } else if !header.path.isEmpty {
+            entries[header.path] = header
+        }
+    }
+
+    /// After the last header: notes the parents that have no entry of their own.
+    public mutating func settle() {
         for path in entries.keys {
             var p = Substring(path)
             while let slash = p.lastIndex(of: "/") {

@@ -21,16 +21,21 @@ public actor LayerIndexCache {
         self.directory = directory
     }
 
-    func index(for digest: Digest, source: @escaping @Sendable () async throws -> IndexSource) async throws -> LayerIndex {
+    func index(for digest: Digest, source: @escaping @Sendable () async throws -> LayerSource) async throws -> LayerIndex {
         if let cached = indexes[digest] { return cached }
         let index = try await reading.value(for: digest) { try await self.load(digest, source: source) }
         indexes[digest] = index
         return index
     }
 
+    /// Where the index of the layer `digest` persists, when this cache persists.
+    private func file(for digest: Digest) -> String? {
+        directory.map { "\($0)/v3/\(digest.algorithm)-\(digest.encoded)" }
+    }
+
     /// The index from disk, from an offered cache, or by reading the layer's headers.
-    private func load(_ digest: Digest, source: @Sendable () async throws -> IndexSource) async throws -> LayerIndex {
-        let file = directory.map { "\($0)/v3/\(digest.algorithm)-\(digest.encoded)" }
+    private func load(_ digest: Digest, source: @Sendable () async throws -> LayerSource) async throws -> LayerIndex {
+        let file = file(for: digest)
         if let file, let data = FileManager.default.contents(atPath: file), let stored = LayerIndexFile.decode(Array(data)) {
             return stored
         }
@@ -48,6 +53,8 @@ public actor LayerIndexCache {
         switch try await source() {
         case let .file(path, temporary):
             index = try await Self.read(digest, path: path, temporary: temporary)
+        case let .indexed(read):
+            index = read
         case let .stream(stream, label, fallback):
             do {
                 index = try await Blocking.run { try LayerIndex(reading: LayerInput(stream: stream, label: label)) }
@@ -65,6 +72,14 @@ public actor LayerIndexCache {
     private static func read(_ digest: Digest, path: String, temporary: Bool) async throws -> LayerIndex {
         defer { if temporary { unlink(path) } }
         return try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
+    }
+
+    /// Keeps `index`, read by someone who had the layer's bytes anyway (a snapshot's unpacking),
+    /// so no question about the layer reads it again; persisted as a read index is.
+    public func insert(_ index: LayerIndex, for digest: Digest) {
+        guard indexes[digest] == nil else { return }
+        indexes[digest] = index
+        if let file = file(for: digest) { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
     }
 
     /// Offers indexes from a build cache (`fetch` gives a `LayerIndexFile`'s bytes); one already

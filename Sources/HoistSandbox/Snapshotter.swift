@@ -13,7 +13,13 @@ public actor Snapshotter {
     public let root: String
     private var held: [String: Int32] = [:]
     /// Layers being unpacked, so concurrent stages on one base unpack each layer once.
-    private let unpacking = SharedTasks<Digest, String>()
+    private let unpacking = SharedTasks<Digest, Unpacked>()
+
+    /// A snapshot's directory, and the layer's index when this process unpacked it (read in the same pass).
+    public struct Unpacked: Sendable {
+        public var path: String
+        public var index: LayerIndex?
+    }
 
     public init(root: String) {
         self.root = root
@@ -27,27 +33,58 @@ public actor Snapshotter {
     /// The snapshot of the layer with `diffID`, unpacking the blob `blob()` gives if needed. Two
     /// asks for one layer at once share one unpacking.
     public func snapshot(_ diffID: Digest, blob: @escaping @Sendable () async throws -> String) async throws -> String {
-        let final = path(for: diffID)
-        try hold(final)
-        if FileManager.default.fileExists(atPath: final) { return final }
-        return try await unpacking.value(for: diffID) { try await self.unpack(diffID, to: final, blob: blob) }
+        try await snapshot(diffID) { .file(path: try await blob(), temporary: false) }.path
     }
 
-    private func unpack(_ diffID: Digest, to final: String, blob: @Sendable () async throws -> String) async throws -> String {
-        let blobPath = try await blob()
+    /// The snapshot of the layer with `diffID`, unpacking what `source()` gives if needed: a file,
+    /// or a download read as it arrives, which becomes the snapshot only once its bytes matched
+    /// their digest (a stream that fails is unpacked again from its fallback file). Two asks for
+    /// one layer at once share one unpacking. Throws what reading or placing the layer throws.
+    public func snapshot(_ diffID: Digest, source: @escaping @Sendable () async throws -> LayerSource) async throws -> Unpacked {
+        let final = path(for: diffID)
+        try hold(final)
+        if FileManager.default.fileExists(atPath: final) { return Unpacked(path: final, index: nil) }
+        return try await unpacking.value(for: diffID) { try await self.unpack(diffID, to: final, source: source) }
+    }
+
+    private func unpack(_ diffID: Digest, to final: String, source: @Sendable () async throws -> LayerSource) async throws -> Unpacked {
+        let input: LayerSource = try await source()
         // Nobody waits any more (the build stopped): do not start writing a snapshot.
         try Task.checkCancellation()
         let temp = "\(root)/.partial-\(UUID().uuidString)"
+        let index: LayerIndex
+        switch input {
+        case let .file(path, temporary):
+            defer { if temporary { unlink(path) } }
+            index = try await Self.extract(diffID, LayerInput(path: path), into: temp)
+        case let .stream(stream, label, fallback):
+            do {
+                index = try await Self.extract(diffID, LayerInput(stream: stream, label: label), into: temp)
+            } catch {
+                // The stream has no resume and no second try: the file has both.
+                try Task.checkCancellation()
+                let (path, temporary) = try await fallback()
+                defer { if temporary { unlink(path) } }
+                index = try await Self.extract(diffID, LayerInput(path: path), into: temp)
+            }
+        case .indexed:
+            throw SandboxError.snapshot(final, "its layer's bytes were not given, only its index")
+        }
+        try install(temp, at: final)
+        return Unpacked(path: final, index: index)
+    }
+
+    /// Unpacks into `temp`, which is gone again when this throws.
+    private static func extract(_ diffID: Digest, _ input: @autoclosure () throws -> LayerInput, into temp: String) async throws -> LayerIndex {
         do {
-            try await Blocking.run {
-                try LayerError.naming(layer: "with diffID \(diffID)") { try LayerExtractor.extract(blob: blobPath, into: temp) }
+            let input = try input()
+            return try await Blocking.run {
+                try LayerError.naming(layer: "with diffID \(diffID)") { try LayerExtractor.extract(input, into: temp) }
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
             throw error
         }
-        try install(temp, at: final)
-        return final
     }
 
     /// Keeps a RUN's upper directory (already in overlayfs's format) as the snapshot of the layer

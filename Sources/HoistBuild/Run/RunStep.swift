@@ -123,10 +123,9 @@ struct RunStep {
 
     /// The snapshot directories of `layers`, bottom first, unpacking any not yet unpacked.
     private func snapshots(of layers: [LayerRef]) async throws -> [String] {
-        let registry = sources.registry
         var result: [String] = []
         for layer in layers {
-            result.append(try await snapshotter.snapshot(layer.diffID) { try await layer.localPath(using: registry) })
+            result.append(try await sources.unpack(layer, into: snapshotter).path)
         }
         return result
     }
