@@ -28,8 +28,11 @@ W=$(mktemp -d /tmp/hoist-debian-XXXXXX)
 trap 'rm -rf "$W"' EXIT
 umoci init --layout "$W/layout"
 umoci new --image "$W/layout:img"
-umoci config --image "$W/layout:img" --no-history --os linux --architecture amd64 --config.cmd bash \
+# Fixed times, so pushing the image again (tests that run at once each make sure it is there)
+# gives the same digest and never changes the tag under a build that resolved it.
+CREATED=2023-11-14T22:13:20Z
+umoci config --image "$W/layout:img" --no-history --created "$CREATED" --os linux --architecture amd64 --config.cmd bash \
   --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-umoci raw add-layer --image "$W/layout:img" --history.created_by "mmdebstrap bookworm ${PKGS}" "$rootfs"
+umoci raw add-layer --image "$W/layout:img" --history.created "$CREATED" --history.created_by "mmdebstrap bookworm ${PKGS}" "$rootfs"
 skopeo copy -q --dest-tls-verify=false "oci:$W/layout:img" "docker://$REG/library/$REF" >/dev/null
 echo "pushed $REG/library/$REF" >&2

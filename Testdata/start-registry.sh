@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts Debian's docker-registry on 127.0.0.1:PORT with its data and logs in DIR, in the
-# background, and prints its pid. With WATCH_PID, it stops itself when that process exits.
+# background, and prints its pid. With WATCH_PID, it stops itself when that process exits, and
+# DIR is removed.
 # $REGISTRY_EXTRA_YAML names a file of further top-level configuration (e.g. `auth:`),
 # $REGISTRY_HTTP_YAML one of settings under `http:` (e.g. `tls:`).
 #   Testdata/start-registry.sh DIR PORT [WATCH_PID]
@@ -24,7 +25,10 @@ YML
 setsid docker-registry serve "$DIR/registry.yml" >"$DIR/registry.log" 2>&1 < /dev/null &
 pid=$!
 if [ -n "$WATCH" ]; then
-  setsid bash -c "while kill -0 $WATCH 2>/dev/null; do sleep 1; done; kill $pid 2>/dev/null" >/dev/null 2>&1 < /dev/null &
+  # Its data goes with it: a test run must not leave a registry's blobs in /tmp.
+  setsid bash -c "while kill -0 $WATCH 2>/dev/null; do sleep 1; done; kill $pid 2>/dev/null
+    for _ in \$(seq 1 50); do kill -0 $pid 2>/dev/null || break; sleep 0.2; done
+    rm -rf '$DIR'" >/dev/null 2>&1 < /dev/null &
 fi
 for _ in $(seq 1 100); do
   # 200, or 401 when the registry wants a token: either way it is serving.

@@ -12,7 +12,9 @@ extension StageExecutor {
         let shownSources = spec.sources.map { word in Heredoc.name(ofMarker: word).map { "<<" + $0 } ?? word }
         let text = HistoryText.copy(keyword, chown: spec.chown, chmod: spec.chmod, sources: shownSources, destination: spec.destination)
         // A source that cannot be read gives no key; the copy below then fails with its own message.
-        let key = cache.copiesCached ? try? await copyKey(spec, keyword: keyword, from: from, parents: parents, add: add, state: state,
+        // A copy out of a stage or an image is keyed by its layers' digests alone, far cheaper than
+        // copying again: it is kept on this machine always; context files only with a cache.
+        let key = cache.copiesCached || from != nil ? try? await copyKey(spec, keyword: keyword, from: from, parents: parents, add: add, state: state,
                                                           stage: stage, environment: env, location: location) : nil
         if let key, let cached = await cachedLayer(key, step: step, what: keyword) { return (cached, text) }
         // `COPY <<EOF /dest`: a source word naming one of the instruction's heredocs is inline content.
@@ -129,13 +131,12 @@ extension StageExecutor {
     /// WORKDIR's layer: the directories of `directory` the stage lacks, owned by the stage's USER as
     /// BuildKit makes them; empty when the directory exists (BuildKit still records a layer).
     func makeWorkingDirectory(_ directory: String, step: Step, state: StageState) async throws -> LayerRef {
-        var key: CacheKey?
-        if cache.copiesCached {
-            key = baseKey("workdir", state: state)
-            key!.add("the directory", directory)
-            key!.add("user", state.containerConfig.user ?? "")
-            if let cached = await cachedLayer(key!, step: step, what: "WORKDIR") { return cached }
-        }
+        // Keyed by what is below and the directory, and kept always: making it again means
+        // reading the base's index (22,000 entries for Debian with Go).
+        var key = baseKey("workdir", state: state)
+        key.add("the directory", directory)
+        key.add("user", state.containerConfig.user ?? "")
+        if let cached = await cachedLayer(key, step: step, what: "WORKDIR") { return cached }
         let view = sources.view(over: state.layers, unpackInto: runsCommands ? snapshotter : nil)
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -158,7 +159,7 @@ extension StageExecutor {
         }
         let layer = try await writeLayer(entries)
         let made = LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
-        if let key { await cache.record(key, step: step.id, layer: made) }
+        await cache.record(key, step: step.id, layer: made)
         return made
     }
 }

@@ -47,10 +47,11 @@ public final class BlobStream: @unchecked Sendable {
     }
 
     /// Stops both sides: the writer's next `write` throws, the reader's next `read` gives -1.
-    /// `reason` is what `failure` says (the first one given is kept).
+    /// `reason` is what `failure` says (the first one given is kept). Once the bytes matched
+    /// (`finish` returned true), nothing is stopped any more: the reader may still be reading.
     public func fail(_ reason: String = "the transfer stopped") {
         condition.lock()
-        if problem == nil { problem = reason }
+        if problem == nil, !finished { problem = reason }
         condition.broadcast()
         condition.unlock()
     }

@@ -56,6 +56,8 @@ public actor LayerIndexCache {
         case let .indexed(read):
             index = read
         case let .stream(stream, label, fallback):
+            // However this ends, the download stops with it (a no-op once its bytes checked out).
+            defer { stream.fail("the layer's reader stopped") }
             do {
                 index = try await Blocking.run { try LayerIndex(reading: LayerInput(stream: stream, label: label)) }
             } catch {

@@ -49,6 +49,8 @@ public actor Snapshotter {
 
     private func unpack(_ diffID: Digest, to final: String, source: @Sendable () async throws -> LayerSource) async throws -> Unpacked {
         let input: LayerSource = try await source()
+        // However this ends, a download stops with it (a no-op once its bytes checked out).
+        defer { if case let .stream(stream, _, _) = input { stream.fail("the snapshot's unpacking stopped") } }
         // Nobody waits any more (the build stopped): do not start writing a snapshot.
         try Task.checkCancellation()
         let temp = "\(root)/.partial-\(UUID().uuidString)"

@@ -116,7 +116,9 @@ import Testing
             $0.attestations = AttestationOptions(sbom: true)
         }
         // The base's own status file, read back with skopeo and umoci, is the expectation.
-        let base = try UnpackedImage(skopeoSource: "docker://\(fixtures.registry.host)/library/golang:1.7.3", into: try TempDirectory("hoist-deb").path)
+        // Kept alive to the end of the test, so the unpacked image (840 MB) is removed with it.
+        let unpacked = try TempDirectory("hoist-deb")
+        let base = try UnpackedImage(skopeoSource: "docker://\(fixtures.registry.host)/library/golang:1.7.3", into: unpacked.path)
         let status = try #require(base.contents("/var/lib/dpkg/status"))
         var installed: [String: String] = [:]
         for stanza in status.components(separatedBy: "\n\n") where stanza.contains("\nStatus: install ok installed") {

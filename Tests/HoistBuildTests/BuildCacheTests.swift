@@ -111,6 +111,33 @@ import Testing
         #expect(log.contains("line 4: RUN CACHED"), "\(log.all)")
     }
 
+    /// Without any cache flag, a rebuild on one machine still reuses WORKDIR and COPY --from:
+    /// their keys are the layers below and the source's layer digests, cheaper than the work.
+    /// A context COPY is made again (hashing its files costs what copying them does).
+    @Test func workdirAndCopyFromAreKeptOnThisMachineWithoutACache() async throws {
+        let h = try BuildHarness(dockerfile: """
+            FROM busybox:latest AS src
+            COPY f /f
+            FROM busybox:latest
+            WORKDIR /work
+            COPY --from=src /f /work/g
+            COPY f /work/f
+
+            """, files: ["f": "one\n"])
+        let machine = try TempDirectory("hoist-machine")
+        let (first, _, _) = try await build(h, root: machine.path) { $0.outputs = [.ociArchive(dest: h.root.path + "/1.tar")] }
+        let (again, log, _) = try await build(h, root: machine.path) { $0.outputs = [.ociArchive(dest: h.root.path + "/2.tar")] }
+        #expect(again.image.manifestDigest == first.image.manifestDigest)
+        #expect(log.contains("line 4: WORKDIR CACHED"), "\(log.all)")
+        #expect(log.contains("line 5: COPY CACHED"), "\(log.all)")
+        #expect(!log.contains("line 6: COPY CACHED"), "\(log.all)")
+        // The source stage's file changes: its layer does, so the COPY --from is made again.
+        try "two\n".write(toFile: h.context.path + "/f", atomically: true, encoding: .utf8)
+        let (changed, changedLog, _) = try await build(h, root: machine.path) { $0.outputs = [.ociArchive(dest: h.root.path + "/3.tar")] }
+        #expect(changedLog.contains("line 5: COPY not cached"), "\(changedLog.all)")
+        #expect(changed.image.manifestDigest != first.image.manifestDigest)
+    }
+
     @Test func localCacheDirectoryIsWrittenAndRead() async throws {
         let h = try BuildHarness(dockerfile: Self.dockerfile, files: ["f": "one\n"])
         let directory = try TempDirectory("hoist-cache-dir")

@@ -22,6 +22,9 @@ public final class Fixtures: @unchecked Sendable {
     private init() throws {
         registry = try TestRegistry()
         work = try TempDirectory("hoist-fixtures")
+        // Shared by the whole test process, so never deinitialised: removed once the process is gone.
+        try Shell.check(["bash", "-c", "setsid bash -c 'while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; rm -rf \"$0\"' \"$1\" >/dev/null 2>&1 </dev/null &",
+                         "-", work.path])
         var args = [Paths.testdata + "/make-fixtures.sh", registry.host, work.path + "/build"]
         let arm64 = ProcessInfo.processInfo.environment["HOIST_ARM64_BUSYBOX"] ?? "/var/cache/hoist-testdata/busybox-arm64"
         if FileManager.default.isExecutableFile(atPath: arm64) { args.append(arm64) }

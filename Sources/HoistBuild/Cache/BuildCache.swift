@@ -7,9 +7,10 @@ import HoistOCI
 /// (`$HOIST_ROOT/run-cache/KEY`, whose layer must still be in the content store) first, then the
 /// caches given with `--cache-from`, in order, whose layers stay references into their registry
 /// or layout until something needs their bytes. Every step a build does is collected for
-/// `--cache-to` (`CacheExporter`). RUN results are always kept on this machine; COPY, ADD and
-/// WORKDIR results only when the build imports or exports a cache, since writing those layers
-/// again costs about what hashing their sources does.
+/// `--cache-to` (`CacheExporter`). RUN, WORKDIR and COPY --from results are always kept on this
+/// machine (their keys cost next to nothing); COPY and ADD of context files only when the build
+/// imports or exports a cache, since writing those layers again costs about what hashing their
+/// sources does.
 actor BuildCache {
     /// What a lookup found: a layer to use, and where it came from (`this machine`, a cache's
     /// name); or why there was nothing.
@@ -30,7 +31,7 @@ actor BuildCache {
     /// Separates the step pointers of different projects on one machine (the context directory).
     let scope: String
     let noCache: Bool
-    /// COPY, ADD and WORKDIR results are looked up and kept (a cache is imported or exported).
+    /// COPY and ADD results from the context are looked up and kept too (a cache is imported or exported).
     nonisolated let copiesCached: Bool
     nonisolated let warn: @Sendable (String) -> Void
     private var imported: [String: Imported] = [:]
