@@ -62,3 +62,35 @@ struct BuildHarness {
 
 /// The demo's own Dockerfile, so the tests check what the README's demo builds.
 let demoDockerfile: String = (try? String(contentsOfFile: Paths.testdata + "/demo/Dockerfile", encoding: .utf8)) ?? "missing Testdata/demo/Dockerfile"
+
+extension BuildHarness {
+    /// One build's image digest and the GETs of the base's layer that reached the registry.
+    struct ProxiedRun {
+        var digest: Digest
+        var gets: [String]
+    }
+
+    /// Builds `dockerfile(proxyHost)` twice through a fault proxy in front of the fixture registry,
+    /// its base (busybox, one layer) read and its image pushed there with SOURCE_DATE_EPOCH, so the
+    /// base is mounted, never downloaded for the push: once as it is, then with the first GET of the
+    /// base's layer cut halfway.
+    static func cuttingBaseLayer(_ dockerfile: (String) -> String) async throws -> (clean: ProxiedRun, cut: ProxiedRun) {
+        let fixtures = try Fixtures.shared()
+        let proxy = try FaultProxy(upstream: fixtures.registry)
+        let text = dockerfile(proxy.host)
+        let layer = try BuildHarness(dockerfile: text).remoteLayers("library/busybox:latest").last!
+        func build() async throws -> ProxiedRun {
+            let h = try BuildHarness(dockerfile: text, files: ["app.txt": "same\n"])
+            let before = proxy.log.count
+            let result = try await h.build {
+                $0.tags = [try Reference(parsing: "\(proxy.host)/demo/cut\(UInt32.random(in: 0...UInt32.max)):1")]
+                $0.push = true
+                $0.sourceDateEpoch = 1_700_000_000
+            }
+            return ProxiedRun(digest: result.digest, gets: proxy.log.dropFirst(before).filter { $0.hasPrefix("GET ") && $0.contains(layer) })
+        }
+        let clean = try await build()
+        try proxy.setRules([["id": "cut", "method": "GET", "path": "/blobs/\(layer)", "action": "truncate", "times": 1]])
+        return (clean, try await build())
+    }
+}
