@@ -209,7 +209,8 @@ public struct Builder: Sendable {
             }
         }
 
-        let sources = ImageSources(registry: registry, platform: platform, indexCache: indexCache, progress: progress, label: multiPlatform ? platform : nil)
+        let sources = ImageSources(registry: registry, platform: platform, indexCache: indexCache, progress: progress, label: multiPlatform ? platform : nil,
+                                   storesUnpackedBlobs: options.outputsNeedBytes)
         let plan = StagePlan(graph: graph, sources: sources,
                              context: try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath)),
                              clock: BuildClock(epoch: options.sourceDateEpoch), cache: cache, platform: multiPlatform ? platform : nil)

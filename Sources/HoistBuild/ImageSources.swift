@@ -10,6 +10,9 @@ actor ImageSources {
     let registry: RegistryClient
     let platform: Platform
     let indexCache: LayerIndexCache
+    /// The outputs will read the base layers' blobs (an archive, the local store, a root
+    /// filesystem): a layer unpacked as it downloads is stored on the way, not downloaded again.
+    nonisolated let storesUnpackedBlobs: Bool
     let progress: BuildProgress?
     /// The platform progress names in a multi-platform build (`[linux/arm64 internal] …`).
     let label: Platform?
@@ -19,8 +22,10 @@ actor ImageSources {
     private var dependencyList: [ResolvedDependency] = []
 
     /// `indexCache`: the build's one cache of layer indexes, shared by its platforms.
-    init(registry: RegistryClient, platform: Platform, indexCache: LayerIndexCache, progress: BuildProgress? = nil, label: Platform? = nil) {
+    init(registry: RegistryClient, platform: Platform, indexCache: LayerIndexCache, progress: BuildProgress? = nil, label: Platform? = nil,
+         storesUnpackedBlobs: Bool = false) {
         self.registry = registry
+        self.storesUnpackedBlobs = storesUnpackedBlobs
         self.platform = platform
         self.indexCache = indexCache
         self.progress = progress
@@ -98,23 +103,24 @@ actor ImageSources {
     }
 
     /// Where to read `layer` once, front to back: a remote layer not in the store as it downloads
-    /// (the temp file only if that stream fails); otherwise its blob in the store, put there if needed.
-    nonisolated func source(of layer: LayerRef) async throws -> LayerSource {
+    /// (the temp file only if that stream fails), stored on the way when `storing`; otherwise its
+    /// blob in the store, put there if needed.
+    nonisolated func source(of layer: LayerRef, storing: Bool = false) async throws -> LayerSource {
         let registry = self.registry
         guard case let .remote(endpoint) = layer.source, !registry.store.contains(layer.descriptor.digest) else {
             return .file(path: try await layer.localPath(using: registry), temporary: false)
         }
         let stream = BlobStream()
-        Task { await registry.download(layer.descriptor, from: endpoint, into: stream) }
+        Task { await registry.download(layer.descriptor, from: endpoint, into: stream, storing: storing) }
         return .stream(stream, label: "layer \(layer.descriptor.digest)") {
-            (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
+            storing ? (try await layer.localPath(using: registry), false) : (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
         }
     }
 
     /// `layer`'s snapshot, unpacked from its download (or its blob) if it is not there yet; the
     /// index read on the way joins the build's index cache, so no question reads the layer again.
     nonisolated func unpack(_ layer: LayerRef, into snapshotter: Snapshotter) async throws -> Snapshotter.Unpacked {
-        let unpacked = try await snapshotter.snapshot(layer.diffID) { try await self.source(of: layer) }
+        let unpacked = try await snapshotter.snapshot(layer.diffID) { try await self.source(of: layer, storing: self.storesUnpackedBlobs) }
         if let index = unpacked.index { await indexCache.insert(index, for: layer.descriptor.digest) }
         return unpacked
     }

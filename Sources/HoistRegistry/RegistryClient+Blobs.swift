@@ -10,6 +10,14 @@ extension BlobWriter: BodySink {
     public func receive(_ bytes: UnsafeRawBufferPointer) throws { try write(bytes) }
 }
 
+/// One body into two sinks: a stream's reader and the store.
+private final class Tee: BodySink, @unchecked Sendable {
+    let first: BodySink, second: BodySink
+    init(_ first: BodySink, _ second: BodySink) { (self.first, self.second) = (first, second) }
+    func begin(status: Int) throws { try first.begin(status: status); try second.begin(status: status) }
+    func receive(_ bytes: UnsafeRawBufferPointer) throws { try first.receive(bytes); try second.receive(bytes) }
+}
+
 extension BlobStream: BodySink {
     /// A stream has no place to resume from: only a whole body will do.
     public func begin(status: Int) throws {
@@ -53,23 +61,31 @@ extension RegistryClient {
     }
 
     /// Downloads the blob into `stream` as it arrives, for a reader that wants its bytes once and
-    /// now (a base layer's headers, for its index): nothing lands on disk, and the reader sees the
-    /// end only once the bytes match the digest. One attempt, with no resume: any failure fails
-    /// the stream, saying why, and the reader falls back to `fetchBlobToTemporaryFile`, which
-    /// resumes and retries. Returns when the download has ended either way.
-    public func download(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream) async {
+    /// now (a base layer's headers for its index, or a layer to unpack): nothing lands on disk
+    /// unless `storing`, and the reader sees the end only once the bytes match the digest. With
+    /// `storing`, the same bytes also go into the store (one download, verified there too), for
+    /// outputs that will need the blob. One attempt, with no resume: any failure fails the stream,
+    /// saying why (nothing is stored), and the reader falls back to `fetchBlobToTemporaryFile` or
+    /// `fetchBlob`, which resume and retry. Returns when the download has ended either way.
+    public func download(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream, storing: Bool = false) async {
         let action = "downloading blob \(descriptor.digest)"
+        var writer: BlobWriter?
         do {
+            writer = storing && !store.contains(descriptor.digest) ? try store.writer() : nil
+            let target: BodySink = writer.map { Tee(stream, $0) } ?? stream
             try await transfer(.download, descriptor.digest, size: descriptor.size) { meter in
-                let sink: BodySink = meter.map { MeteredSink(stream, event: TransferEvent(direction: .download, digest: descriptor.digest,
-                                                                                          total: descriptor.size, current: 0, done: false), update: $0) } ?? stream
+                let sink: BodySink = meter.map { MeteredSink(target, event: TransferEvent(direction: .download, digest: descriptor.digest,
+                                                                                          total: descriptor.size, current: 0, done: false), update: $0) } ?? target
                 let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",
                                               scopes: [RegistryClient.pullScope(endpoint)], sink: sink, followRedirects: true, action: action)
                 guard response.status == 200 else { throw RegistryClient.failure(response, endpoint, action: action) }
                 record(download: descriptor.digest, bytes: response.bytesDownloaded)
             }
+            // Stored before the reader sees the end, so whoever the reader tells finds the blob.
+            if let writer { _ = try writer.commit(expected: descriptor.digest, size: descriptor.size, source: "\(endpoint)@\(descriptor.digest)") }
             _ = stream.finish(expected: descriptor.digest, size: descriptor.size)
         } catch {
+            writer?.abort()
             stream.fail("\(error)")
         }
     }

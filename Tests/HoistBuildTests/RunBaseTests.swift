@@ -21,6 +21,17 @@ import Testing
                 "the push mounts the base: its blob has no reason to be stored")
     }
 
+    /// An OCI archive holds the base's blobs: the download being unpacked is stored on the way,
+    /// not downloaded a second time for the archive.
+    @Test func aRunBaseUnpackedForAnArchiveIsDownloadedOnceAndStored() async throws {
+        let h = try BuildHarness(dockerfile: "FROM busybox:latest\nRUN echo ran > /out\n")
+        let sizes = try h.remoteLayerSizes("library/busybox:latest")
+        let layer = try #require(sizes.keys.first)
+        let result = try await h.build { $0.outputs = [.ociArchive(dest: h.root.path + "/out.tar")] }
+        #expect(result.stats.downloaded[layer] == sizes[layer], "once: \(result.stats.downloaded)")
+        #expect(FileManager.default.fileExists(atPath: h.root.path + "/blobs/\(layer.algorithm)/\(layer.encoded)"))
+    }
+
     @Test func aBaseLayerCutWhileItUnpacksIsFetchedAgainAndTheImageIsTheSame() async throws {
         let runs = try await BuildHarness.cuttingBaseLayer { "FROM \($0)/library/busybox:latest\nRUN echo ran > /out\n" }
         #expect(runs.clean.gets.count == 1, "\(runs.clean.gets)")
