@@ -85,7 +85,8 @@ extension Builder {
     }
 
     /// Resolves every external FROM image of the build at once, unpacks the layers a RUN stage
-    /// needs that are not unpacked yet (each as it downloads, its blob never stored), and reads the top layer's index of every image a
+    /// needs that are not unpacked yet (each as it downloads, its blob stored only when the outputs
+    /// need it), and reads the top layer's index of every image a
     /// COPY --from copies out of (its first question is always asked there). Not when a cache is
     /// imported: its hits may need no base bytes at all. Failures are left for the stage itself to
     /// report, with its line.

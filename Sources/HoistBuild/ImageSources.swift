@@ -87,7 +87,7 @@ actor ImageSources {
     /// files out), so reading one for its index stores it on the way instead of downloading it
     /// twice (once to a temp file, once to the store). `unpackInto`: a RUN will unpack these
     /// layers, so a question about one unpacks it there and takes the index read on the way: the
-    /// download is read once, and its blob is never stored.
+    /// download is read once, and its blob stored only when the outputs need it.
     nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false, unpackInto snapshotter: Snapshotter? = nil) -> FilesystemView {
         let registry = self.registry
         return FilesystemView(layers: layers.map { layer in
@@ -111,7 +111,7 @@ actor ImageSources {
             return .file(path: try await layer.localPath(using: registry), temporary: false)
         }
         let stream = BlobStream()
-        Task { await registry.download(layer.descriptor, from: endpoint, into: stream, storing: storing) }
+        registry.startDownload(layer.descriptor, from: endpoint, into: stream, storing: storing)
         return .stream(stream, label: "layer \(layer.descriptor.digest)") {
             storing ? (try await layer.localPath(using: registry), false) : (try await registry.fetchBlobToTemporaryFile(layer.descriptor, from: endpoint), true)
         }

@@ -25,7 +25,7 @@ extension StageExecutor {
         if add?.checksum != nil, remoteSources.isEmpty { throw StageError.checksumWithoutURL }
         var destination = CopyDestination(rawDestination, workingDirectory: state.workingDirectory)
         try CopyDestination.requireDirectory(rawDestination, isDirectory: destination.isDirectory, sources: rawSources.count + inline.count)
-        let stageView = sources.view(over: state.layers, unpackInto: runsCommands ? snapshotter : nil)
+        let stageView = sources.view(over: state.layers, unpackInto: step.runFollows ? snapshotter : nil)
         if spec.link {
             destination.resolveLinked()
         } else {
@@ -137,7 +137,7 @@ extension StageExecutor {
         key.add("the directory", directory)
         key.add("user", state.containerConfig.user ?? "")
         if let cached = await cachedLayer(key, step: step, what: "WORKDIR") { return cached }
-        let view = sources.view(over: state.layers, unpackInto: runsCommands ? snapshotter : nil)
+        let view = sources.view(over: state.layers, unpackInto: step.runFollows ? snapshotter : nil)
         let scratch = try makeScratch()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var entries: [LayerEntry] = []

@@ -13,6 +13,9 @@ public final class BlobStream: @unchecked Sendable {
     private var buffered = 0
     private var finished = false
     private var problem: String?
+    /// The download side failed (an error, or bytes that did not match), not the reader.
+    private var writerFailed = false
+    private var stopActions: [@Sendable () -> Void] = []
     private let limit: Int
     private let hasher = SHA256Hasher()
 
@@ -36,31 +39,68 @@ public final class BlobStream: @unchecked Sendable {
     public func finish(expected digest: Digest, size: Int64) -> Bool {
         let count = hasher.count
         let actual = hasher.finalize()
-        let ok = count == size && actual == digest
-        condition.lock()
-        if ok { finished = true } else if problem == nil {
-            problem = count == size ? "its bytes hash to \(actual), not \(digest)" : "\(count) bytes arrived, not \(size)"
+        guard count == size && actual == digest else {
+            fail(count == size ? "its bytes hash to \(actual), not \(digest)" : "\(count) bytes arrived, not \(size)")
+            return false
         }
-        condition.broadcast()
-        condition.unlock()
-        return ok
-    }
-
-    /// Stops both sides: the writer's next `write` throws, the reader's next `read` gives -1.
-    /// `reason` is what `failure` says (the first one given is kept). Once the bytes matched
-    /// (`finish` returned true), nothing is stopped any more: the reader may still be reading.
-    public func fail(_ reason: String = "the transfer stopped") {
         condition.lock()
-        if problem == nil, !finished { problem = reason }
+        finished = true
         condition.broadcast()
         condition.unlock()
+        return true
     }
 
-    /// Why the stream failed, if it did.
+    /// The download failed (`reason` says how): the reader's next `read` gives -1, and
+    /// `downloadFailed` is true, so the reader may fetch the blob another way.
+    public func fail(_ reason: String = "the transfer stopped") {
+        end(reason, byWriter: true)
+    }
+
+    /// The reader needs no more bytes (it gave up, or the build stopped): the writer's next
+    /// `write` throws, and whatever `onStop` registered runs (it stops the download).
+    public func stop(_ reason: String) {
+        end(reason, byWriter: false)
+    }
+
+    /// Either side ended the stream early. The first reason is kept; once the bytes matched
+    /// (`finish` returned true) nothing ends any more: the reader may still be reading.
+    private func end(_ reason: String, byWriter: Bool) {
+        condition.lock()
+        guard problem == nil, !finished else { condition.unlock(); return }
+        problem = reason
+        writerFailed = byWriter
+        let actions = stopActions
+        stopActions = []
+        condition.broadcast()
+        condition.unlock()
+        for action in actions { action() }
+    }
+
+    /// Runs `action` once the stream fails or is stopped (at once if it has been already); not
+    /// after bytes that matched.
+    public func onStop(_ action: @escaping @Sendable () -> Void) {
+        condition.lock()
+        if problem == nil {
+            stopActions.append(action)
+            condition.unlock()
+            return
+        }
+        condition.unlock()
+        action()
+    }
+
+    /// Why the stream failed or stopped, if it did.
     public var failure: String? {
         condition.lock()
         defer { condition.unlock() }
         return problem
+    }
+
+    /// Whether the download side failed (an error, or bytes that did not match their digest).
+    public var downloadFailed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return writerFailed
     }
 
     /// For the reader: copies up to `capacity` bytes into `buffer` and returns how many; 0 at the

@@ -49,31 +49,11 @@ public actor LayerIndexCache {
                 warn("the cached index of layer \(digest) cannot be used (\(error)); reading the layer instead")
             }
         }
-        let index: LayerIndex
-        switch try await source() {
-        case let .file(path, temporary):
-            index = try await Self.read(digest, path: path, temporary: temporary)
-        case let .indexed(read):
-            index = read
-        case let .stream(stream, label, fallback):
-            // However this ends, the download stops with it (a no-op once its bytes checked out).
-            defer { stream.fail("the layer's reader stopped") }
-            do {
-                index = try await Blocking.run { try LayerIndex(reading: LayerInput(stream: stream, label: label)) }
-            } catch {
-                // The stream has no resume and no second try: the file path has both.
-                try Task.checkCancellation()
-                let (path, temporary) = try await fallback()
-                index = try await Self.read(digest, path: path, temporary: temporary)
-            }
-        }
+        let source = try await source()
+        if case let .indexed(index) = source { return index }  // persisted by `insert`
+        let index = try await source.read(layer: digest.description) { try LayerIndex(reading: $0) }
         if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
         return index
-    }
-
-    private static func read(_ digest: Digest, path: String, temporary: Bool) async throws -> LayerIndex {
-        defer { if temporary { unlink(path) } }
-        return try await Blocking.run { try LayerError.naming(layer: digest.description) { try LayerIndex(reading: path) } }
     }
 
     /// Keeps `index`, read by someone who had the layer's bytes anyway (a snapshot's unpacking),

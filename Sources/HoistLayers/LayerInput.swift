@@ -35,7 +35,7 @@ public final class LayerInput: @unchecked Sendable {
     deinit {
         if fd >= 0 { close(fd) }
         // A reader that stopped early needs no more bytes: the download stops too.
-        stream?.fail("the layer's reader stopped before its end")
+        stream?.stop("the layer's reader stopped before its end")
     }
 
     /// Copies up to `capacity` bytes into `buffer`: the count, 0 at the end, -1 on failure
@@ -66,6 +66,9 @@ public final class LayerInput: @unchecked Sendable {
         while prefix.count < magic.count, readSource(into: &byte, capacity: 1) == 1 { prefix.append(byte) }
         return prefix.starts(with: magic)
     }
+
+    /// Whether the bytes come from a download still arriving.
+    var isStream: Bool { stream != nil }
 
     /// Why reading failed, if it did.
     var failure: String? { stream?.failure ?? readFailure }

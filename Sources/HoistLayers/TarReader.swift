@@ -102,10 +102,12 @@ public final class TarReader {
                          size: Int64(archive_entry_size(e)), mtime: Int(archive_entry_mtime(e)))
     }
 
-    /// After the last header: reads what is left of the layer, so a download's bytes are checked
-    /// against its digest before anything made from them is kept (a file needs nothing more).
-    /// Throws `LayerError.io` when they do not match or the download stopped.
+    /// After the last header, for a layer still arriving: reads what is left of it, so its bytes
+    /// are checked against their digest before anything made from them is kept. A file was
+    /// checked when it was stored: nothing more is read. Throws `LayerError.io` when the bytes do
+    /// not match or the download stopped.
     public func finish() throws {
+        guard input.isStream else { return }
         if let inflater {
             while inflater.next().count > 0 {}
             if let failure = inflater.failure { throw LayerError.io(path: path, message: failure) }

@@ -1,3 +1,4 @@
+import Foundation
 import HoistContent
 import HoistOCI
 
@@ -50,6 +51,7 @@ extension RegistryClient {
     /// this before returning, so the process leaves nothing in `ingest/`.
     public func settle() async {
         await blobsInFlight.settle()
+        await streamsInFlight.settle()
     }
 
     /// The blob, verified, in a temp file that the caller deletes: for bytes read once (a base
@@ -60,20 +62,30 @@ extension RegistryClient {
         }
     }
 
-    /// Downloads the blob into `stream` as it arrives, for a reader that wants its bytes once and
-    /// now (a base layer's headers for its index, or a layer to unpack): nothing lands on disk
-    /// unless `storing`, and the reader sees the end only once the bytes match the digest. With
-    /// `storing`, the same bytes also go into the store (one download, verified there too), for
+    /// Starts downloading the blob into `stream` and returns at once, for a reader that wants its
+    /// bytes once and now (a base layer's headers for its index, or a layer to unpack): nothing
+    /// lands on disk unless `storing`, and the reader sees the end only once the bytes match the
+    /// digest. With `storing`, the same bytes also go into the store (verified there too), for
     /// outputs that will need the blob. One attempt, with no resume: any failure fails the stream,
-    /// saying why (nothing is stored), and the reader falls back to `fetchBlobToTemporaryFile` or
-    /// `fetchBlob`, which resume and retry. Returns when the download has ended either way.
-    public func download(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream, storing: Bool = false) async {
+    /// saying why (`downloadFailed`), nothing is stored, and the reader falls back to
+    /// `fetchBlobToTemporaryFile` or `fetchBlob`, which resume and retry. A reader that stops the
+    /// stream stops the download too; `settle()` waits for it to end.
+    public nonisolated func startDownload(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream, storing: Bool = false) {
+        let id = UUID()
+        let task = Task {
+            try? await streamsInFlight.value(for: id) { await self.download(descriptor, from: endpoint, into: stream, storing: storing) }
+        }
+        stream.onStop { task.cancel() }
+    }
+
+    private func download(_ descriptor: Descriptor, from endpoint: Endpoint, into stream: BlobStream, storing: Bool) async {
         let action = "downloading blob \(descriptor.digest)"
         var writer: BlobWriter?
         do {
-            writer = storing && !store.contains(descriptor.digest) ? try store.writer() : nil
-            let target: BodySink = writer.map { Tee(stream, $0) } ?? stream
             try await transfer(.download, descriptor.digest, size: descriptor.size) { meter in
+                // Made inside the transfer window, so a download still waiting for its turn leaves no file.
+                writer = storing && !store.contains(descriptor.digest) ? try store.writer() : nil
+                let target: BodySink = writer.map { Tee(stream, $0) } ?? stream
                 let sink: BodySink = meter.map { MeteredSink(target, event: TransferEvent(direction: .download, digest: descriptor.digest,
                                                                                           total: descriptor.size, current: 0, done: false), update: $0) } ?? target
                 let response = try await send(.get, endpoint, "/v2/\(endpoint.repository)/blobs/\(descriptor.digest)",

@@ -28,6 +28,8 @@ public actor RegistryClient {
     public private(set) var stats = TransferStats()
     /// Blob downloads going on, so a second ask for the same blob waits for the first.
     let blobsInFlight = SharedTasks<Digest, Void>()
+    /// Downloads read as they arrive (`startDownload`), each on its own: what `settle()` also waits for.
+    let streamsInFlight = SharedTasks<UUID, Void>()
     /// At most this many blob transfers at once, whatever asks (stages, platforms, pushes).
     let transfers = ConcurrencyLimit(width: 8)
     /// Told about each blob transfer, for progress views.

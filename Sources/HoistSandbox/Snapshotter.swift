@@ -48,45 +48,26 @@ public actor Snapshotter {
     }
 
     private func unpack(_ diffID: Digest, to final: String, source: @Sendable () async throws -> LayerSource) async throws -> Unpacked {
-        let input: LayerSource = try await source()
-        // However this ends, a download stops with it (a no-op once its bytes checked out).
-        defer { if case let .stream(stream, _, _) = input { stream.fail("the snapshot's unpacking stopped") } }
+        let input = try await source()
         // Nobody waits any more (the build stopped): do not start writing a snapshot.
-        try Task.checkCancellation()
+        if Task.isCancelled {
+            if case let .stream(stream, _, _) = input { stream.stop("the build stopped") }
+            throw CancellationError()
+        }
         let temp = "\(root)/.partial-\(UUID().uuidString)"
         let index: LayerIndex
-        switch input {
-        case let .file(path, temporary):
-            defer { if temporary { unlink(path) } }
-            index = try await Self.extract(diffID, LayerInput(path: path), into: temp)
-        case let .stream(stream, label, fallback):
-            do {
-                index = try await Self.extract(diffID, LayerInput(stream: stream, label: label), into: temp)
-            } catch {
-                // The stream has no resume and no second try: the file has both.
-                try Task.checkCancellation()
-                let (path, temporary) = try await fallback()
-                defer { if temporary { unlink(path) } }
-                index = try await Self.extract(diffID, LayerInput(path: path), into: temp)
-            }
-        case .indexed:
-            throw SandboxError.snapshot(final, "its layer's bytes were not given, only its index")
-        }
-        try install(temp, at: final)
-        return Unpacked(path: final, index: index)
-    }
-
-    /// Unpacks into `temp`, which is gone again when this throws.
-    private static func extract(_ diffID: Digest, _ input: @autoclosure () throws -> LayerInput, into temp: String) async throws -> LayerIndex {
         do {
-            let input = try input()
-            return try await Blocking.run {
-                try LayerError.naming(layer: "with diffID \(diffID)") { try LayerExtractor.extract(input, into: temp) }
+            // A stream read again from its file starts over in an empty directory.
+            index = try await input.read(layer: "with diffID \(diffID)") { input in
+                try? FileManager.default.removeItem(atPath: temp)
+                return try LayerExtractor.extract(input, into: temp)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temp)
             throw error
         }
+        try install(temp, at: final)
+        return Unpacked(path: final, index: index)
     }
 
     /// Keeps a RUN's upper directory (already in overlayfs's format) as the snapshot of the layer

@@ -1,7 +1,9 @@
 import Foundation
 import HoistBuild
+@testable import HoistLayers
 import HoistOCI
 import HoistTestSupport
+import Testing
 
 /// A build context in a temp dir, built with the library against the fixture registry.
 struct BuildHarness {
@@ -64,33 +66,57 @@ struct BuildHarness {
 let demoDockerfile: String = (try? String(contentsOfFile: Paths.testdata + "/demo/Dockerfile", encoding: .utf8)) ?? "missing Testdata/demo/Dockerfile"
 
 extension BuildHarness {
-    /// One build's image digest and the GETs of the base's layer that reached the registry.
+    /// One build's image digest, the GETs of the base's layer that reached the registry, the
+    /// layer's index as the build kept it (`$HOIST_ROOT/indexes`), and the listing of every
+    /// snapshot it unpacked (path, type, size, mode, owner of each entry).
     struct ProxiedRun {
         var digest: Digest
         var gets: [String]
+        var index: LayerIndex?
+        var snapshots: [String]
     }
 
     /// Builds `dockerfile(proxyHost)` twice through a fault proxy in front of the fixture registry,
-    /// its base (busybox, one layer) read and its image pushed there with SOURCE_DATE_EPOCH, so the
-    /// base is mounted, never downloaded for the push: once as it is, then with the first GET of the
-    /// base's layer cut halfway.
-    static func cuttingBaseLayer(_ dockerfile: (String) -> String) async throws -> (clean: ProxiedRun, cut: ProxiedRun) {
+    /// its base (busybox, one layer) read through the proxy with SOURCE_DATE_EPOCH: once as it is,
+    /// then with the first GET of the base's layer cut halfway. The image is pushed there (the base
+    /// is mounted, never downloaded for the push), or with `archive` written to an OCI archive (the
+    /// base's blob is stored as it is read).
+    static func cuttingBaseLayer(archive: Bool = false, _ dockerfile: (String) -> String) async throws -> (clean: ProxiedRun, cut: ProxiedRun) {
         let fixtures = try Fixtures.shared()
         let proxy = try FaultProxy(upstream: fixtures.registry)
         let text = dockerfile(proxy.host)
-        let layer = try BuildHarness(dockerfile: text).remoteLayers("library/busybox:latest").last!
+        let layer = try #require(try BuildHarness(dockerfile: text).remoteLayers("library/busybox:latest").last)
         func build() async throws -> ProxiedRun {
             let h = try BuildHarness(dockerfile: text, files: ["app.txt": "same\n"])
             let before = proxy.log.count
             let result = try await h.build {
-                $0.tags = [try Reference(parsing: "\(proxy.host)/demo/cut\(UInt32.random(in: 0...UInt32.max)):1")]
-                $0.push = true
+                if archive {
+                    $0.outputs = [.ociArchive(dest: h.root.path + "/out.tar")]
+                } else {
+                    $0.tags = [try Reference(parsing: "\(proxy.host)/demo/cut\(UInt32.random(in: 0...UInt32.max)):1")]
+                    $0.push = true
+                }
                 $0.sourceDateEpoch = 1_700_000_000
             }
-            return ProxiedRun(digest: result.digest, gets: proxy.log.dropFirst(before).filter { $0.hasPrefix("GET ") && $0.contains(layer) })
+            let index = FileManager.default.contents(atPath: h.root.path + "/indexes/v3/" + layer.replacingOccurrences(of: ":", with: "-"))
+                .flatMap { LayerIndexFile.decode(Array($0)) }
+            let snapshots = try Shell.check(["bash", "-c", "cd \"$1\" && for s in snapshots*/sha256-*; do [ -d \"$s\" ] && (cd \"$s\" && find . -printf '%P %y %s %m %U %G\\n' | LC_ALL=C sort | sha256sum); done; true",
+                                             "-", h.root.path])
+            return ProxiedRun(digest: result.digest, gets: proxy.log.dropFirst(before).filter { $0.hasPrefix("GET ") && $0.contains(layer) },
+                              index: index, snapshots: snapshots.split(separator: "\n").map(String.init))
         }
         let clean = try await build()
         try proxy.setRules([["id": "cut", "method": "GET", "path": "/blobs/\(layer)", "action": "truncate", "times": 1]])
         return (clean, try await build())
+    }
+
+    /// What a cut-base-layer test expects: one GET when nothing is cut, a cut GET then another
+    /// after it, and the same image and the same index either way.
+    static func expectTheCutChangesNothing(_ runs: (clean: ProxiedRun, cut: ProxiedRun), sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(runs.clean.gets.count == 1, "\(runs.clean.gets)", sourceLocation: sourceLocation)
+        #expect(runs.cut.gets.count >= 2 && runs.cut.gets[0].contains("truncate"), "\(runs.cut.gets)", sourceLocation: sourceLocation)
+        #expect(runs.cut.digest == runs.clean.digest, sourceLocation: sourceLocation)
+        #expect(runs.clean.index != nil && runs.cut.index == runs.clean.index, "the index kept is the whole layer's", sourceLocation: sourceLocation)
+        #expect(runs.cut.snapshots == runs.clean.snapshots, "a snapshot is the whole layer's", sourceLocation: sourceLocation)
     }
 }

@@ -40,9 +40,7 @@ import Testing
     /// part way is fetched again the way that resumes and verifies, and the image is the same.
     @Test func aBaseLayerCutWhileItIsIndexedIsFetchedAgainAndTheImageIsTheSame() async throws {
         let runs = try await BuildHarness.cuttingBaseLayer { "FROM \($0)/library/busybox:latest\nCOPY app.txt /app.txt\n" }
-        #expect(runs.clean.gets.count == 1, "\(runs.clean.gets)")
-        #expect(runs.cut.digest == runs.clean.digest)
-        #expect(runs.cut.gets.count >= 2 && runs.cut.gets[0].contains("truncate"), "\(runs.cut.gets)")
+        BuildHarness.expectTheCutChangesNothing(runs)
     }
 
     /// The layer a file is copied out of is downloaded once: reading it for its index stores it,

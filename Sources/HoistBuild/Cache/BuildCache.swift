@@ -7,8 +7,8 @@ import HoistOCI
 /// (`$HOIST_ROOT/run-cache/KEY`, whose layer must still be in the content store) first, then the
 /// caches given with `--cache-from`, in order, whose layers stay references into their registry
 /// or layout until something needs their bytes. Every step a build does is collected for
-/// `--cache-to` (`CacheExporter`). RUN, WORKDIR and COPY --from results are always kept on this
-/// machine (their keys cost next to nothing); COPY and ADD of context files only when the build
+/// `--cache-to` (`CacheExporter`). RUN, WORKDIR and COPY --from a stage or an image are always
+/// kept on this machine (their keys cost next to nothing); COPY and ADD of context files only when the build
 /// imports or exports a cache, since writing those layers again costs about what hashing their
 /// sources does.
 actor BuildCache {
