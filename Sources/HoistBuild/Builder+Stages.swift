@@ -59,7 +59,6 @@ extension Builder {
                                      label: StageLabel(stage: stage, stageCount: plan.graph.stages.count, platform: plan.platform))
         // Only a push can leave cached layers where they are.
         executor.hitsNeedBytes = options.outputsNeedBytes
-        executor.runsCommands = stage.firstRun != nil
         executor.secrets = options.secrets
         executor.sshAgent = options.sshAgent
         executor.allowInsecure = options.allowInsecure

@@ -94,7 +94,8 @@ actor ImageSources {
             FilesystemView.Layer(descriptor: layer.descriptor, blobPath: {
                 try await layer.localPath(using: registry)
             }, indexSource: {
-                if let snapshotter, await !snapshotter.exists(layer.diffID), let index = try await self.unpack(layer, into: snapshotter).index {
+                // An existing snapshot gives no index: its layer is read as any other.
+                if let snapshotter, let index = try await self.unpack(layer, into: snapshotter).index {
                     return .indexed(index)
                 }
                 return storeBlobs ? .file(path: try await layer.localPath(using: registry), temporary: false) : try await self.source(of: layer)

@@ -29,8 +29,6 @@ struct StageExecutor {
     /// The build's outputs need every layer's bytes (not only a push): a cache hit is fetched and
     /// verified when found, so a bad one is refused and the step runs.
     var hitsNeedBytes = false
-    /// The stage has a RUN: its layers will be in the store and unpacked, so COPY reads them from there.
-    var runsCommands = false
     /// Where steps are shown (one vertex per ADD, COPY, RUN and WORKDIR, named by `label`).
     let progress: BuildProgress
     /// Sandboxes and CPU-bound layer work are bounded across stages running at once.

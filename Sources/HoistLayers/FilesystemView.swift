@@ -10,8 +10,9 @@ public actor FilesystemView {
         public var descriptor: Descriptor
         /// The blob in the store (fetched into it if needed), for bodies that COPY reads.
         public var blobPath: @Sendable () async throws -> String
-        /// The blob for reading its headers once: a download read as it arrives, or a temp file,
-        /// when it is not in the store, so indexing a base layer never stores it.
+        /// The blob for reading its headers once: a download read as it arrives (or a temp file)
+        /// when it is not in the store, so indexing a base layer alone never stores it; or the
+        /// index a snapshot's unpacking read on the way.
         public var indexSource: @Sendable () async throws -> LayerSource
 
         public init(descriptor: Descriptor, blobPath: @escaping @Sendable () async throws -> String,

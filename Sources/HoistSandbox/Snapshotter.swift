@@ -30,12 +30,6 @@ public actor Snapshotter {
     /// Whether the layer with `diffID` is unpacked already.
     public func exists(_ diffID: Digest) -> Bool { FileManager.default.fileExists(atPath: path(for: diffID)) }
 
-    /// The snapshot of the layer with `diffID`, unpacking the blob `blob()` gives if needed. Two
-    /// asks for one layer at once share one unpacking.
-    public func snapshot(_ diffID: Digest, blob: @escaping @Sendable () async throws -> String) async throws -> String {
-        try await snapshot(diffID) { .file(path: try await blob(), temporary: false) }.path
-    }
-
     /// The snapshot of the layer with `diffID`, unpacking what `source()` gives if needed: a file,
     /// or a download read as it arrives, which becomes the snapshot only once its bytes matched
     /// their digest (a stream that fails is unpacked again from its fallback file). Two asks for

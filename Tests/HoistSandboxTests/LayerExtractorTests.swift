@@ -56,7 +56,7 @@ import Testing
             let blob = try craft(entries, in: dir)
             do {
                 let diffID = Digest.sha256(of: Array(named.utf8))
-                _ = try await Snapshotter(root: dir.path + "/snapshots").snapshot(diffID) { blob }
+                _ = try await Snapshotter(root: dir.path + "/snapshots").snapshot(diffID) { .file(path: blob, temporary: false) }
                 Issue.record("\(named) was accepted")
             } catch {
                 let text = "\(error)"
