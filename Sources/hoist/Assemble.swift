@@ -5,6 +5,10 @@ import HoistContent
 import HoistLayers
 import HoistOCI
 import HoistSandbox
+import Synchronization
+
+/// Whether SIGINT or SIGTERM arrived: the build's own failure then leaves the exit to the handler.
+private let interrupted = Atomic<Bool>(false)
 
 /// `hoist assemble` (alias `build`): docker-build flags.
 struct Assemble: AsyncParsableCommand {
@@ -129,6 +133,8 @@ struct Assemble: AsyncParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                // Set before the sandboxes die: the build fails because of that, and must not exit 1 first.
+                interrupted.store(true, ordering: .sequentiallyConsistent)
                 SandboxRegistry.interrupt()
                 if mode == .tty { TTYPrinter.restoreTerminal() }
                 FileHandle.standardError.write(Data("error: interrupted; the store keeps only complete blobs\n".utf8))
@@ -174,6 +180,8 @@ struct Assemble: AsyncParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
+            // Failed because Ctrl-C killed the RUN: the signal handler is exiting with 130.
+            if interrupted.load(ordering: .sequentiallyConsistent) { while true { pause() } }
             reportFailure(error)
             throw ExitCode.failure
         }
