@@ -43,6 +43,8 @@ extension StageExecutor {
         key.add("the layers below", state.layers.map(\.diffID.description))
         key.add("SOURCE_DATE_EPOCH", clock.epoch.map(String.init) ?? "")
         key.add("compression", "\(compression)")
+        // Layers written before entries came in BuildKit's depth-first order are not reused.
+        key.add("entry order", "depth-first")
         return key
     }
 

@@ -32,6 +32,22 @@ struct LayerBuilderTests {
         #expect(first.descriptor.mediaType == .ociLayerGzip)
     }
 
+    /// BuildKit 0.25 wrote `COPY data /data` of this tree in exactly this order (its differ walks
+    /// depth first, each directory's names sorted by their bytes): a directory's contents come
+    /// before a sibling whose name extends the directory's with a byte below `/`.
+    @Test func entriesComeInTheOrderOfBuildKitsDepthFirstWalk() throws {
+        let body = try work.file("body", "x\n")
+        let buildKitOrder = ["data/", "data/foo/", "data/foo/x", "data/foo-bar/", "data/foo-bar/z", "data/foo.txt", "data/foo0"]
+        let entries = buildKitOrder.reversed().map { name in
+            name.hasSuffix("/") ? LayerEntry(path: String(name.dropLast()), kind: .directory, mode: 0o755, mtime: 0)
+                : LayerEntry(path: name, kind: .file(source: body, size: 2), mode: 0o644, mtime: 0)
+        }
+        let layer = try LayerBuilder.write(entries, into: store)
+        let names = try Shell.check(["tar", "-tzf", store.path(for: layer.descriptor.digest)]).split(separator: "\n").map(String.init)
+        #expect(names == buildKitOrder)
+        #expect(PathOrder.sorted(buildKitOrder.shuffled()) { $0 } == buildKitOrder)
+    }
+
     @Test func digestAndDiffIDMatchTheBytes() throws {
         let layer = try LayerBuilder.write(try entries(), into: store)
         let blob = store.path(for: layer.descriptor.digest)
