@@ -30,6 +30,12 @@ struct BuildLimits: Sendable {
     /// Writes a new layer into `store` (`LayerBuilder.write`) within the CPU bound, on a thread of
     /// its own: the one way a step's entries become a layer. Throws what `LayerBuilder` throws.
     func writeLayer(_ entries: [LayerEntry], into store: ContentStore, compression: LayerCompression) async throws -> BuiltLayer {
-        try await cpu.run { try await Blocking.run { try LayerBuilder.write(entries, into: store, compression: compression) } }
+        try await writingLayer { try LayerBuilder.write(entries, into: store, compression: compression) }
+    }
+
+    /// Runs `write`, which writes a new layer some other way (`StreamedCopy`), as `writeLayer`
+    /// does: within the CPU bound, on a thread of its own. Returns or throws what `write` does.
+    func writingLayer<T: Sendable>(_ write: @escaping @Sendable () throws -> T) async throws -> T {
+        try await cpu.run { try await Blocking.run(write) }
     }
 }

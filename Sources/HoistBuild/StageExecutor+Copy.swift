@@ -35,6 +35,8 @@ extension StageExecutor {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         var matches: [CopyMatch] = []
+        // COPY --from of one directory that one layer holds whole: written as that layer is read.
+        var streamed: (source: ViewSource, word: String, stream: StreamedCopy)?
         for (n, heredoc) in inline.enumerated() {
             let path = scratch + "/heredoc-\(n)"
             let body: String
@@ -55,7 +57,12 @@ extension StageExecutor {
                     // layer holding the file is not downloaded a second time for its body.
                     let view = sources.view(over: fromState.layers, storeBlobs: true)
                     let source = ViewSource(view: view, staging: scratch, displayName: name)
-                    for s in rawSources { matches += try await source.match(s) }
+                    if add == nil, inline.isEmpty, rawSources.count == 1, let (match, stream) = try await source.streamed(rawSources[0]) {
+                        matches.append(match)
+                        streamed = (source, rawSources[0], stream)
+                    } else {
+                        for s in rawSources { matches += try await source.match(s) }
+                    }
                     log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")
                 }
             } else {
@@ -100,29 +107,62 @@ extension StageExecutor {
         var mode: ModeChange?
         if let chown = spec.chown { owner = try await Ownership.resolve(chown, in: stageView, scratch: scratch) }
         if let chmod = spec.chmod { mode = try Ownership.mode(chmod) }
-        if !spec.excludes.isEmpty {
-            // --exclude: patterns (as in .dockerignore) against each path below its source; a file source by its name.
-            let excluded = DockerIgnore(parsing: spec.excludes.joined(separator: "\n"))
-            matches = matches.compactMap { match in
+        // --exclude: patterns (as in .dockerignore) against each path below its source; a file source by its name.
+        let excluded = spec.excludes.isEmpty ? nil : DockerIgnore(parsing: spec.excludes.joined(separator: "\n"))
+        func excluding(_ matches: [CopyMatch]) -> [CopyMatch] {
+            guard let excluded else { return matches }
+            return matches.compactMap { match in
                 if !match.isDirectory { return excluded.excludes(match.name) ? nil : match }
                 var kept = match
                 kept.items = match.items.filter { !excluded.excludes($0.relative) }
                 return kept
             }
         }
-        // Nothing matched (only wildcards, each matching nothing): BuildKit's copy returns before it makes the destination.
-        var entries = matches.isEmpty ? []
-            : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: parents)
-        if let epoch = clock.epoch {
-            // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
-            for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
+        matches = excluding(matches)
+        let epoch = clock.epoch
+        func entries(for matches: [CopyMatch]) -> [LayerEntry] {
+            // Nothing matched (only wildcards, each matching nothing): BuildKit's copy returns before it makes the destination.
+            var entries = matches.isEmpty ? []
+                : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: parents)
+            if let epoch {
+                // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
+                for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
+            }
+            return entries
         }
         let started = ContinuousClock.now
-        let layer = try await writeLayer(entries)
-        let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size, _) = entry.kind { sum + size } else { sum } }
+        /// The streamed layer, or nil with `matches` made the general way when the source cannot be streamed.
+        func streamedLayer() async throws -> StreamedCopy.Written? {
+            guard let (source, word, stream) = streamed, let match = matches.first else { return nil }
+            // `matches` holds the directory without its items: its entries are the directories the COPY makes.
+            let created = entries(for: matches)
+            let place: @Sendable (CopyItem) -> LayerEntry? = { [destination, owner, mode] item in
+                if let excluded, excluded.excludes(item.relative) { return nil }
+                var entry = destination.entry(for: item, at: destination.path(of: item.relative, in: match, parents: parents), owner: owner, mode: mode)
+                if let epoch { entry.mtime = min(entry.mtime, epoch) }
+                return entry
+            }
+            let store = store, compression = compression
+            if let written = try await limits.writingLayer({ try stream.write(created: created, place: place, into: store, compression: compression) }) {
+                log("  COPY --from=\(from ?? ""): /\(stream.directory) streamed from its layer")
+                return written
+            }
+            log("  COPY --from=\(from ?? ""): /\(stream.directory) cannot be streamed from its layer (not in path order, or a hard link); copied the general way")
+            do { matches = excluding(try await source.match(word)) } catch { throw StageError.copy(keyword: keyword, error) }
+            return nil
+        }
+        let written: StreamedCopy.Written
+        if let streamedWritten = try await streamedLayer() {
+            written = streamedWritten
+        } else {
+            let entries = entries(for: matches)
+            let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size, _) = entry.kind { sum + size } else { sum } }
+            written = StreamedCopy.Written(layer: try await writeLayer(entries), entries: entries.count, fileBytes: input)
+        }
+        let layer = written.layer
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(entries.count) entries; "
-            + "\(input) bytes of files in \(String(format: "%.3f", seconds)) s)")
+        log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(written.entries) entries; "
+            + "\(written.fileBytes) bytes of files in \(String(format: "%.3f", seconds)) s)")
         let made = LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
         if let key { await cache.record(key, step: step.id, layer: made) }
         return (made, text)

@@ -182,6 +182,28 @@ public actor FilesystemView {
         return PathOrder.sorted(decided.values.compactMap { $0 }, by: \.header.path)
     }
 
+    /// The one layer that alone holds everything `walk(directory)` returns, and how many entries
+    /// that is: then the subtree can be read straight from that layer's tar, in one pass, with
+    /// nothing held per file. Nil when another layer adds to it, or hides part of it, or nothing
+    /// is below `directory` (an already resolved path). Reads the layers `walk` would read.
+    public func soleLayer(below directory: String) async throws -> (layer: Int, entries: Int)? {
+        let dir = TarHeader.normalize(directory)
+        let prefix = dir.isEmpty ? "" : dir + "/"
+        var sole: (layer: Int, entries: Int)?
+        for i in layers.indices.reversed() {
+            let idx = try await index(i)
+            let count = idx.entries.keys.reduce(0) { $1.hasPrefix(prefix) && $1 != dir ? $0 + 1 : $0 }
+            // A whiteout or an opaque directory below `dir` hides part of a lower layer: merging is `walk`'s.
+            let marks = idx.whiteouts.contains { $0.hasPrefix(prefix) } || idx.opaqueDirectories.contains { $0.hasPrefix(prefix) }
+            if count > 0 || marks {
+                guard sole == nil, !marks else { return nil }
+                sole = (i, count)
+            }
+            if idx.opaqueDirectories.contains(dir) || idx.hides(dir) || (idx.entries[dir].map { !$0.isDirectory } ?? false) { break }
+        }
+        return sole
+    }
+
     /// Where `extractBodies` puts bodies: a new file each under `directory`, or all appended to one
     /// `pack` file. A pack costs one inode however many bodies it holds: for tens of thousands of
     /// small files, creating (and later deleting) a file each cost far more than their bytes.

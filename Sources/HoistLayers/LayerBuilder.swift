@@ -20,6 +20,16 @@ public enum LayerBuilder {
         }
     }
 
+    /// Writes the entries `produce` adds, in the order it adds them, as `write(_:into:compression:)`
+    /// does: for entries that come already in `PathOrder` (another layer's, read as it streams), so
+    /// none is held in memory. Throws what `produce` throws; then nothing is stored.
+    public static func write(into store: ContentStore, compression: LayerCompression = .gzip,
+                             streaming produce: (TarWriter.Appender) throws -> Void) throws -> BuiltLayer {
+        try write(into: store, compression: compression) { sink in
+            try TarWriter.write(to: sink, produce)
+        }
+    }
+
     /// An existing layer blob (gzip, zstd or plain) compressed anew, for `force-compression`. The
     /// tar inside is unchanged, so the result must have the same diffID: that is checked.
     public static func recompress(blob path: String, diffID: Digest, into store: ContentStore, compression: LayerCompression) throws -> BuiltLayer {

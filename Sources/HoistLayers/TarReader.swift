@@ -142,6 +142,42 @@ public final class TarReader {
     /// sparse regions are written as zeros, and a body that ends in a hole is padded to the size its
     /// header gives. Returns that size in bytes. Throws when the body is longer than its header says.
     public func appendBody(to fd: Int32, file: String, size expected: Int64, buffer: inout [UInt8]) throws -> Int64 {
+        let total = try readBody(buffer: &buffer) { bytes in
+            var written = 0
+            while written < bytes.count {
+                let w = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if w < 0 {
+                    if errno == EINTR { continue }
+                    throw LayerError.io(path: file, message: String(cString: strerror(errno)))
+                }
+                written += w
+            }
+        }
+        try checkBodySize(total, expected)
+        if total < expected, ftruncate(fd, lseek(fd, 0, SEEK_END) + off_t(expected - total)) != 0 {
+            throw LayerError.io(path: file, message: String(cString: strerror(errno)))
+        }
+        return expected
+    }
+
+    /// Hands the current entry's body to `consume` in pieces of at most `buffer.count` bytes, sparse
+    /// regions as zeros; then, when the body ends in a hole, the zeros up to `expected` (its header's
+    /// size) too. Throws when the body is longer than `expected`, or what `consume` throws.
+    public func streamBody(expected: Int64, buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var total = try readBody(buffer: &buffer, consume)
+        try checkBodySize(total, expected)
+        if total < expected {
+            buffer.withUnsafeMutableBytes { _ = memset($0.baseAddress!, 0, $0.count) }
+            while total < expected {
+                let n = Int(min(Int64(buffer.count), expected - total))
+                try buffer.withUnsafeBytes { try consume(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+                total += Int64(n)
+            }
+        }
+    }
+
+    /// The current entry's body through `buffer` into `consume`; returns its length in bytes.
+    private func readBody(buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> Int64 {
         var total: Int64 = 0
         var warnings = 0
         while true {
@@ -155,24 +191,16 @@ public final class TarReader {
             guard n > 0 else {
                 throw LayerError.archive(operation: "read body", path: path, message: failure ?? String(cString: archive_error_string(archive)))
             }
-            var written = 0
-            while written < n {
-                let w = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, n - written) }
-                if w < 0 {
-                    if errno == EINTR { continue }
-                    throw LayerError.io(path: file, message: String(cString: strerror(errno)))
-                }
-                written += w
-            }
+            try buffer.withUnsafeBytes { try consume(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
             total += Int64(n)
         }
+        return total
+    }
+
+    private func checkBodySize(_ total: Int64, _ expected: Int64) throws {
         guard total <= expected else {
             throw LayerError.archive(operation: "read body", path: path, message: "an entry's body is \(total) bytes, longer than the \(expected) its header gives")
         }
-        if total < expected, ftruncate(fd, lseek(fd, 0, SEEK_END) + off_t(expected - total)) != 0 {
-            throw LayerError.io(path: file, message: String(cString: strerror(errno)))
-        }
-        return expected
     }
 
     /// Copies the current entry's body to `destination` (a new file).

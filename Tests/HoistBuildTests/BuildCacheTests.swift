@@ -17,17 +17,9 @@ import Testing
         """
 
     /// Log and warning lines of one build.
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        func add(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-        var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
-        func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
-    }
-
     /// Builds with `root` as the machine's state; returns the result, the log and the warnings.
-    func build(_ h: BuildHarness, root: String, _ edit: (inout BuildOptions) throws -> Void) async throws -> (BuildResult, Lines, Lines) {
-        let log = Lines(), warnings = Lines()
+    func build(_ h: BuildHarness, root: String, _ edit: (inout BuildOptions) throws -> Void) async throws -> (BuildResult, LogLines, LogLines) {
+        let log = LogLines(), warnings = LogLines()
         var options = try h.options(edit)
         options.root = URL(fileURLWithPath: root)
         let result = try await Builder(options: options, log: { log.add($0) }, warn: { warnings.add($0) }).run()

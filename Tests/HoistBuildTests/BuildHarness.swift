@@ -5,6 +5,15 @@ import HoistOCI
 import HoistTestSupport
 import Testing
 
+/// What a build logs or warns, line by line, for a test to look through.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
+}
+
 /// A build context in a temp dir, built with the library against the fixture registry.
 struct BuildHarness {
     let fixtures: Fixtures

@@ -56,19 +56,8 @@ struct CopyDestination {
         var identities: [String: FileIdentity] = [:]
         func place(_ item: CopyItem, at path: String) {
             guard !path.isEmpty else { return }
-            let kind: LayerEntry.Kind
-            switch item.kind {
-            case let .file(body, size, offset): kind = .file(source: body, size: size, offset: offset)
-            case .directory: kind = .directory
-            case let .symlink(target): kind = .symlink(target: target)
-            }
-            let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
-            let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
             if let identity = item.linkIdentity { identities[path] = identity }
-            // A directory an archive only implies is made root-owned, whatever --chown says, as BuildKit unpacks.
-            let owner = item.onlyIfMissing ? nil : owner
-            result[path] = LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
-                                      uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
+            result[path] = entry(for: item, at: path, owner: owner, mode: mode)
         }
         let createdMode: UInt32 = if case let .octal(bits)? = mode { bits & 0o777 } else { 0o755 }
         func createDirectory(_ path: String) {
@@ -88,9 +77,8 @@ struct CopyDestination {
                 createDirectory(prefix)
             }
             if match.isDirectory {
-                let base = join(path, kept)
-                createDirectory(base)
-                for item in match.items { place(item, at: join(base, item.relative)) }
+                createDirectory(path(of: "", in: match, parents: parents))
+                for item in match.items { place(item, at: path(of: item.relative, in: match, parents: parents)) }
             } else if let item = match.items.first {
                 if isDirectory { createDirectory(path) }
                 place(item, at: parents ? join(path, kept) : (isDirectory ? join(path, match.name) : path))
@@ -100,6 +88,27 @@ struct CopyDestination {
         var entries = Array(result.values)
         entries.linkSharedFiles(identities)
         return entries
+    }
+
+    /// Where the item at `relative` below the directory source `match` goes ("": the directory itself).
+    func path(of relative: String, in match: CopyMatch, parents: Bool) -> String {
+        join(join(path, parents ? match.sourcePath : ""), relative)
+    }
+
+    /// The entry `item` becomes at `path` (not ""), with --chown's `owner` and --chmod's `mode`.
+    func entry(for item: CopyItem, at path: String, owner: (uid: Int, gid: Int)?, mode: ModeChange?) -> LayerEntry {
+        let kind: LayerEntry.Kind
+        switch item.kind {
+        case let .file(body, size, offset): kind = .file(source: body, size: size, offset: offset)
+        case .directory: kind = .directory
+        case let .symlink(target): kind = .symlink(target: target)
+        }
+        let isLink: Bool = { if case .symlink = item.kind { true } else { false } }()
+        let isDirectory: Bool = { if case .directory = item.kind { true } else { false } }()
+        // A directory an archive only implies is made root-owned, whatever --chown says, as BuildKit unpacks.
+        let owner = item.onlyIfMissing ? nil : owner
+        return LayerEntry(path: path, kind: kind, mode: isLink ? 0o777 : (mode?.apply(to: item.mode, isDirectory: isDirectory) ?? item.mode),
+                          uid: owner?.uid ?? item.uid, gid: owner?.gid ?? item.gid, mtime: item.mtime, xattrs: item.xattrs)
     }
 
     private func join(_ a: String, _ b: String) -> String {

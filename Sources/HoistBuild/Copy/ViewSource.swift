@@ -37,6 +37,18 @@ struct ViewSource {
         return matches
     }
 
+    /// For `source`, a directory one layer holds whole (`FilesystemView.soleLayer`): its match,
+    /// without items, and how to stream them into the new layer instead (`StreamedCopy`). Nil for
+    /// anything else (a wildcard, a file, a directory several layers make): `match` it then.
+    func streamed(_ source: String) async throws -> (match: CopyMatch, stream: StreamedCopy)? {
+        guard !source.contains(where: { "*?[".contains($0) }), let (path, found) = try await view.resolve(source), found.header.isDirectory,
+              let (layer, entries) = try await view.soleLayer(below: path) else { return nil }
+        let name = path.split(separator: "/").last.map(String.init) ?? ""
+        let blob = try await view.layers[layer].blobPath()
+        return (CopyMatch(name: name, sourcePath: path, isDirectory: true, items: []),
+                StreamedCopy(blob: blob, directory: path, entries: entries))
+    }
+
     private func matchOne(_ source: String) async throws -> CopyMatch {
         guard let (path, found) = try await view.resolve(source) else {
             throw ViewSourceError.notFound(source, displayName)
