@@ -119,6 +119,17 @@ extension RegistryClient {
         return ResolvedImage(reference: reference, endpoint: endpoint, manifestDigest: fetched.digest, manifest: manifest, config: config)
     }
 
+    /// Whether the repository holds the manifest `digest` (HEAD, with the push scope a push
+    /// already asks for). A registry stores a manifest only once every blob it names is there
+    /// (distribution-spec's push, "manifest blob unknown"), so a yes stands for those blobs too.
+    /// Throws what the request throws; any answer but 200 is a no.
+    public func manifestExists(_ digest: Digest, in endpoint: Endpoint) async throws -> Bool {
+        let accept = MediaType.acceptedManifests.map(\.rawValue).joined(separator: ", ")
+        let response = try await send(.head, endpoint, "/v2/\(endpoint.repository)/manifests/\(digest)",
+                                      headers: [("Accept", accept)], scopes: [RegistryClient.pushScope(endpoint)])
+        return response.status == 200
+    }
+
     /// PUT a manifest under `tag` (or its digest). Called only after every blob it names is present.
     @discardableResult
     public func putManifest(_ bytes: [UInt8], mediaType: MediaType, to endpoint: Endpoint, tag: String?) async throws -> Digest {
