@@ -47,18 +47,30 @@ public final class BlobWriter: @unchecked Sendable {
         hasher = SHA256Hasher()
     }
 
-    /// Verifies digest and size (when given), fsyncs and renames into the store.
+    /// Verifies digest and size (when given), fsyncs and renames into the store; returns the
+    /// digest. Bytes the store already holds are dropped without a sync.
     public func commit(expected: Digest? = nil, size: Int64? = nil, source: String = "blob") throws -> Digest {
         precondition(!finished, "BlobWriter committed twice")
         finished = true
         defer { unlink(tempPath) }
+        let digest: Digest
+        do {
+            digest = try checked(expected: expected, size: size, source: source)
+        } catch {
+            close(fd)
+            fd = -1
+            throw error
+        }
+        // A blob the store holds already (a layer made again, the same bytes) needs no sync.
+        guard !store.contains(digest) else {
+            close(fd)
+            fd = -1
+            return digest
+        }
         guard fsync(fd) == 0 else { let e = errno; close(fd); fd = -1; throw ContentError.io(path: tempPath, operation: "fsync", errno: e) }
         close(fd)
         fd = -1
-        let digest = try checked(expected: expected, size: size, source: source)
-        if !store.contains(digest) {
-            try store.install(temp: tempPath, digest: digest)
-        }
+        try store.install(temp: tempPath, digest: digest)
         return digest
     }
 

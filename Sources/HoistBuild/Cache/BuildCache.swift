@@ -108,7 +108,10 @@ actor BuildCache {
     func record(_ key: CacheKey, step: String, layer: LayerRef) {
         let record = CacheRecord(key: key.key, step: step, inputs: key.inputs, layer: layer.descriptor, diffID: layer.diffID)
         if producedKeys.insert(record.key).inserted { produced.append((record, layer)) }
-        guard store.contains(layer.descriptor.digest), let data = try? JSONEncoder().encode(record) else { return }
+        // Sorted keys: the same record gives the same bytes, so a hit does not write it again (`CacheFile`).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        guard store.contains(layer.descriptor.digest), let data = try? encoder.encode(record) else { return }
         CacheFile.write(data, to: directory + "/" + record.key)
         CacheFile.write(Data(record.key.utf8), to: stepPointerPath(step))
     }
