@@ -35,8 +35,10 @@ extension StageExecutor {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
         var matches: [CopyMatch] = []
-        // COPY --from of one directory that one layer holds whole: written as that layer is read.
-        var streamed: (source: ViewSource, word: String, stream: StreamedCopy)?
+        // COPY of one directory, from the context or from one layer of an image or stage: written as
+        // it is read (`StreamedCopy`); `rematch` matches it the general way if it cannot be streamed.
+        var streamed: (stream: StreamedCopy, rematch: () async throws -> [CopyMatch])?
+        let streams = add == nil && inline.isEmpty && rawSources.count == 1
         for (n, heredoc) in inline.enumerated() {
             let path = scratch + "/heredoc-\(n)"
             let body: String
@@ -57,14 +59,18 @@ extension StageExecutor {
                     // layer holding the file is not downloaded a second time for its body.
                     let view = sources.view(over: fromState.layers, storeBlobs: true)
                     let source = ViewSource(view: view, staging: scratch, displayName: name)
-                    if add == nil, inline.isEmpty, rawSources.count == 1, let (match, stream) = try await source.streamed(rawSources[0]) {
+                    if streams, let (match, stream) = try await source.streamed(rawSources[0]) {
                         matches.append(match)
-                        streamed = (source, rawSources[0], stream)
+                        streamed = (stream, { try await source.match(rawSources[0]) })
                     } else {
                         for s in rawSources { matches += try await source.match(s) }
                     }
                     log("  COPY --from=\(from): read \(await view.layersRead) of \(view.layers.count) layers")
                 }
+            } else if streams, let (match, stream) = try context.streamed(rawSources[0]) {
+                matches.append(match)
+                let context = context
+                streamed = (stream, { try context.match(rawSources[0]) })
             } else {
                 for s in rawSources {
                     if let add, let remote = remoteSources[s] {
@@ -133,7 +139,7 @@ extension StageExecutor {
         let started = ContinuousClock.now
         /// The streamed layer, or nil with `matches` made the general way when the source cannot be streamed.
         func streamedLayer() async throws -> StreamedCopy.Written? {
-            guard let (source, word, stream) = streamed, let match = matches.first else { return nil }
+            guard let (stream, rematch) = streamed, let match = matches.first else { return nil }
             // `matches` holds the directory without its items: its entries are the directories the COPY makes.
             let created = entries(for: matches)
             let place: @Sendable (CopyItem) -> LayerEntry? = { [destination, owner, mode] item in
@@ -143,12 +149,20 @@ extension StageExecutor {
                 return entry
             }
             let store = store, compression = compression
-            if let written = try await limits.writingLayer({ try stream.write(created: created, place: place, into: store, compression: compression) }) {
-                log("  COPY --from=\(from ?? ""): /\(stream.directory) streamed from its layer")
+            let source = from.map { "--from=\($0) /\(match.sourcePath)" } ?? match.sourcePath
+            let written: StreamedCopy.Written?
+            do {
+                written = try await limits.writingLayer { try stream.write(created: created, place: place, into: store, compression: compression) }
+            } catch let error as ContextError {
+                // What cannot be read in the context is said as the general way says it.
+                throw StageError.copy(keyword: keyword, error)
+            }
+            if let written {
+                log("  \(keyword) \(source): streamed as it was read")
                 return written
             }
-            log("  COPY --from=\(from ?? ""): /\(stream.directory) cannot be streamed from its layer (not in path order, or a hard link); copied the general way")
-            do { matches = excluding(try await source.match(word)) } catch { throw StageError.copy(keyword: keyword, error) }
+            log("  \(keyword) \(source) cannot be streamed (not in layer order, or a hard link in a layer); copied the general way")
+            do { matches = excluding(try await rematch()) } catch { throw StageError.copy(keyword: keyword, error) }
             return nil
         }
         let written: StreamedCopy.Written

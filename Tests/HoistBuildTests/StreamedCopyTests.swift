@@ -4,9 +4,10 @@ import HoistOCI
 import HoistTestSupport
 import Testing
 
-/// COPY --from of a directory one layer holds whole is written while that layer is read
-/// (`StreamedCopy`). The layer must be the one the general way writes, whatever the flags; a
-/// source whose layer is not in BuildKit's order, or holds a hard link, is copied the general way.
+/// COPY of a directory of the context, or one that one layer of an image holds whole, is written
+/// while it is read (`StreamedCopy`). The layer must be the one the general way writes, whatever
+/// the flags; a source whose layer is not in BuildKit's order, or holds a hard link, is copied the
+/// general way.
 @Suite struct StreamedCopyTests {
     /// The source tree: nested directories, names that sort differently by whole path and by
     /// walk (`foo/x` against `foo.txt`), a symlink, owners and modes, and entries around `data`.
@@ -14,7 +15,7 @@ import Testing
         set -e
         mkdir -p data/foo data/foo-bar data/sub/deep data0 zzz
         echo x > data/foo/x; echo z > data/foo-bar/z; echo txt > data/foo.txt; echo 0 > data/foo0
-        echo deep > data/sub/deep/file; head -c 300000 /dev/urandom > data/sub/big.bin; : > data/empty
+        echo deep > data/sub/deep/file; seq 1 60000 > data/sub/big.bin; : > data/empty
         ln -s foo.txt data/link; echo other > data0/x; echo last > zzz/last
         chmod 0600 data/foo.txt; chmod 0750 data/sub; chown 1000:50 data/foo/x data/sub/deep
         find . -exec touch -h -d @1700000000 {} +
@@ -70,7 +71,7 @@ import Testing
         let layout = try Self.layout(["walk": Self.walkOrder, "bytes": Self.byteOrder])
         let (streamed, streamedLog, _) = try await Self.build(dockerfile, tag: "walk", layout: layout, epoch: epoch)
         let (general, generalLog, _) = try await Self.build(dockerfile, tag: "bytes", layout: layout, epoch: epoch)
-        #expect(streamedLog.contains("streamed from its layer"), "\(streamedLog.all)")
+        #expect(streamedLog.contains("streamed as it was read"), "\(streamedLog.all)")
         #expect(generalLog.contains("copied the general way"), "\(generalLog.all)")
         #expect(streamed == general)
     }
@@ -83,5 +84,32 @@ import Testing
         let hard = try #require(listing.split(separator: "\n").first { $0.hasSuffix(" dst/hard") }, "\(listing)")
         #expect(hard.hasPrefix("-rw-r--r--"), "a regular file, not a link: \(hard)")
         #expect(hard.contains(" 2 "), "foo0's 2 bytes: \(hard)")
+    }
+
+    /// ADD of a directory is copied the general way (ADD may unpack archives), COPY streams it:
+    /// both must give one layer, for every flag and for what `.dockerignore` leaves out or brings back.
+    @Test(arguments: [
+        ("data /dst/", nil),
+        ("--chown=7:8 --chmod=640 --exclude=foo-bar --exclude=**/file data /a/b/", nil),
+        ("data /etc/", 1_600_000_000),
+        ("data/sub /", nil),
+    ] as [(String, Int?)])
+    func aContextDirectoryIsStreamedIntoTheLayerAddWrites(_ arguments: String, _ epoch: Int?) async throws {
+        var layers: [String: [Digest]] = [:]
+        for keyword in ["COPY", "ADD"] {
+            let h = try BuildHarness(dockerfile: "FROM busybox:latest\n\(keyword) \(arguments)\n",
+                                     files: [".dockerignore": "data/sub/deep\n!data/sub/deep/file\ndata/ignored\n"])
+            try Shell.check(["sh", "-c", "cd '\(h.context.path)' && \(Self.tree)\nln data/foo0 data/hard; echo i > data/ignored\n"
+                + "find data -exec touch -h -d @1700000000 {} +"])
+            let log = LogLines()
+            let options = try h.options {
+                $0.outputs = [.ociArchive(dest: h.root.path + "/out.tar")]
+                $0.sourceDateEpoch = epoch
+            }
+            let result = try await Builder(options: options, log: { log.add($0) }, warn: { _ in }).run()
+            #expect(log.contains("streamed as it was read") == (keyword == "COPY"), "\(keyword): \(log.all)")
+            layers[keyword] = result.image.layers.map(\.descriptor.digest)
+        }
+        #expect(layers["COPY"] == layers["ADD"])
     }
 }

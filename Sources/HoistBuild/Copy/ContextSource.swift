@@ -21,6 +21,12 @@ struct ContextSource {
     }
 
     func match(_ source: String) throws -> [CopyMatch] {
+        let candidates = try expandGlobs(try components(source))
+        return try candidates.map { try load($0, original: source) }
+    }
+
+    /// `source`'s path components below the context root; `..` may not climb out of it.
+    private func components(_ source: String) throws -> [String] {
         var parts: [String] = []
         for part in source.split(separator: "/") where part != "." {
             if part == ".." {
@@ -29,8 +35,7 @@ struct ContextSource {
                 parts.append(String(part))
             }
         }
-        let candidates = try expandGlobs(parts)
-        return try candidates.map { try load($0, original: source) }
+        return parts
     }
 
     /// Paths (relative, component lists) matching `parts`, where components may hold * ? [ ].
@@ -55,6 +60,26 @@ struct ContextSource {
     }
 
     private func load(_ parts: [String], original: String) throws -> CopyMatch {
+        let (match, directory) = try resolve(parts, original: original)
+        guard let directory else { return match }
+        var loaded = match
+        try walk(directory, relative: "", contextPath: match.sourcePath) { loaded.items.append($0) }
+        return loaded
+    }
+
+    /// For `source`, a directory of the context (no wildcard): its match without items, and how
+    /// to stream them into the new layer instead, walked as the layer is written (`StreamedCopy`).
+    /// Nil for anything else: `match` it then. Throws what `match` throws for a bad source.
+    func streamed(_ source: String) throws -> (match: CopyMatch, stream: StreamedCopy)? {
+        guard !source.contains(where: { "*?[".contains($0) }) else { return nil }
+        let (match, directory) = try resolve(try components(source), original: source)
+        guard let directory else { return nil }
+        return (match, StreamedCopy(source: .context(self, directory: directory, contextPath: match.sourcePath)))
+    }
+
+    /// The source at `parts`: its match (a file's item, or a directory without its items) and,
+    /// for a directory, its real path to walk.
+    private func resolve(_ parts: [String], original: String) throws -> (CopyMatch, directory: String?) {
         let relative = parts.joined(separator: "/")
         let excluded = !parts.isEmpty && ignore.excludes(relative)
         // An excluded directory can still be a source when a `!` rule brings back files inside it.
@@ -69,16 +94,16 @@ struct ContextSource {
         let name = parts.last ?? ""
         if excluded, (st.st_mode & S_IFMT) != S_IFDIR { throw ContextError.excluded(original) }
         if (st.st_mode & S_IFMT) == S_IFDIR {
-            return CopyMatch(name: name, sourcePath: relative, isDirectory: true,
-                             items: try walk(resolved, relative: "", contextPath: relative))
+            return (CopyMatch(name: name, sourcePath: relative, isDirectory: true, items: []), resolved)
         }
-        return CopyMatch(name: name, sourcePath: relative, isDirectory: false, items: [try item(resolved, relative: "", st)])
+        return (CopyMatch(name: name, sourcePath: relative, isDirectory: false, items: [try item(resolved, relative: "", st)]), nil)
     }
 
-    /// Everything below `dir`; `contextPath` is `dir` relative to the context, for `.dockerignore`.
-    private func walk(_ dir: String, relative: String, contextPath: String) throws -> [CopyItem] {
-        var items: [CopyItem] = []
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    /// Hands `visit` everything below `dir`, depth first with each directory's names in byte
+    /// order: `PathOrder`, the order a layer lists them in. `contextPath` is `dir` relative to the
+    /// context, for `.dockerignore`. Throws `ContextError` for what cannot be read or copied.
+    func walk(_ dir: String, relative: String, contextPath: String, visit: (CopyItem) throws -> Void) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted { PathOrder.precedes($0, $1) }
         for name in names {
             let path = dir + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
@@ -90,15 +115,18 @@ struct ContextSource {
                 // An excluded directory is still entered when a `!` rule may bring back something inside it;
                 // when one does, the directory is an entry too, with its mode from the context, as in BuildKit.
                 if isDirectory, ignore.mayReinclude(below: inContext) {
-                    let inside = try walk(path, relative: rel, contextPath: inContext)
-                    if !inside.isEmpty { items += [try item(path, relative: rel, st)] + inside }
+                    var inside: [CopyItem] = []
+                    try walk(path, relative: rel, contextPath: inContext) { inside.append($0) }
+                    if !inside.isEmpty {
+                        try visit(try item(path, relative: rel, st))
+                        try inside.forEach(visit)
+                    }
                 }
                 continue
             }
-            items.append(try item(path, relative: rel, st))
-            if isDirectory { items += try walk(path, relative: rel, contextPath: inContext) }
+            try visit(try item(path, relative: rel, st))
+            if isDirectory { try walk(path, relative: rel, contextPath: inContext, visit: visit) }
         }
-        return items
     }
 
     private func item(_ path: String, relative: String, _ st: stat) throws -> CopyItem {

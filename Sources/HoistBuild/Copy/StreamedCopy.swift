@@ -1,21 +1,31 @@
 import HoistContent
 import HoistLayers
 
-/// COPY --from of one directory that a single layer holds whole (`FilesystemView.soleLayer`):
-/// the new layer is written while that layer's tar is read, each entry placed as it comes and
-/// its body passed straight through. There is no walk, no staged body, and nothing held per
-/// file, so the time and memory of 200,000 files are those of one pass over their layer.
+/// COPY of one directory written while its source is read: each entry placed as it comes and its
+/// body passed straight into the new layer. There is no walk held in memory, no staged body, and
+/// nothing kept per file but a hard link's first path, so the time and memory of 200,000 files
+/// are those of one pass over them. Two sources stream:
+/// - a directory of an image or stage that one layer holds whole (`FilesystemView.soleLayer`),
+///   read from that layer's tar;
+/// - a directory of the build context, walked depth first with names in byte order.
 ///
-/// The source's entries must come in `PathOrder`, as layers Hoist and BuildKit write do (the new
-/// layer needs that order). When they do not, or a hard link or a device is met, `write` stops,
-/// stores nothing and returns nil, and the COPY is made the general way (`ViewSource.match`).
+/// The entries must come in `PathOrder`, as the walk gives them and as layers Hoist and BuildKit
+/// write list them (the new layer needs that order). When they do not, or a layer's hard link or
+/// device is met, `write` stops, stores nothing and returns nil, and the COPY is made the general
+/// way (`ViewSource.match`, `ContextSource.match`).
 struct StreamedCopy: Sendable {
-    /// The source layer's blob in the store.
-    let blob: String
-    /// The resolved source directory in its image ("" is the root).
-    let directory: String
-    /// How many entries the layer's index lists below `directory`: reading stops after the last.
-    let entries: Int
+    enum Source: Sendable {
+        /// The layer's blob in the store, the resolved directory in its image ("" is the root), and
+        /// how many entries the layer's index lists below it: reading stops after the last.
+        case layer(blob: String, directory: String, entries: Int)
+        /// The directory's real path, and its path relative to the context (for `.dockerignore`).
+        case context(ContextSource, directory: String, contextPath: String)
+    }
+
+    let source: Source
+
+    /// A regular file's bytes read as they are written: hands them to the function it is given.
+    private typealias Body = ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
 
     /// What `write` made: the layer, how many entries it holds, and the bytes of their files.
     struct Written: Sendable {
@@ -25,16 +35,13 @@ struct StreamedCopy: Sendable {
     }
 
     /// Writes `created` (the directories the COPY makes, ancestors of every placed entry), then
-    /// each entry below `directory` in the blob as `place` makes it from its item (nil leaves it
-    /// out), into a new layer in `store`. Nil when the blob cannot be streamed (see the type);
-    /// throws what reading the blob or writing the layer throws.
+    /// each entry below the source directory as `place` makes it from its item (nil leaves it
+    /// out), into a new layer in `store`. Nil when the source cannot be streamed (see the type);
+    /// throws what reading the source or writing the layer throws.
     func write(created: [LayerEntry], place: (CopyItem) -> LayerEntry?, into store: ContentStore,
                compression: LayerCompression) throws -> Written? {
-        let reader = try TarReader(path: blob)
-        let prefix = directory.isEmpty ? "" : directory + "/"
         var count = 0
         var fileBytes: Int64 = 0
-        var buffer = [UInt8](repeating: 0, count: 256 << 10)
         do {
             let layer = try LayerBuilder.write(into: store, compression: compression) { tar in
                 var written: String?
@@ -43,43 +50,69 @@ struct StreamedCopy: Sendable {
                     written = entry.path
                 }
                 count = created.count
-                var seen = 0
-                var read: String?
-                while seen < entries, let header = try reader.next() {
-                    guard header.path.hasPrefix(prefix), header.path != directory,
-                          Whiteout.deletedPath(header.path) == nil, Whiteout.opaqueDirectory(header.path) == nil else { continue }
-                    // Strictly increasing source paths are distinct ones, so the index's count ends the read.
-                    if let read, !PathOrder.precedes(read, header.path) { throw NotStreamable() }
-                    read = header.path
-                    seen += 1
-                    let kind: CopyItem.Kind
-                    switch header.kind {
-                    case .file: kind = .file(body: "", size: header.size)
-                    case .directory: kind = .directory
-                    case let .symlink(target): kind = .symlink(target: target)
-                    // A hard link becomes a file with its target's bytes, which have gone by: the general way copies it.
-                    case .hardlink, .other: throw NotStreamable()
-                    }
-                    let item = CopyItem(relative: String(header.path.dropFirst(prefix.count)), kind: kind, mode: header.mode,
-                                        uid: header.uid, gid: header.gid, mtime: header.mtime)
-                    guard let entry = place(item) else { continue }
+                // Files that are one file on disk: the first path in layer order keeps the bytes.
+                var linked: [FileIdentity: String] = [:]
+                func add(_ item: CopyItem, body: Body?) throws {
+                    guard var entry = place(item) else { return }
                     if let written, !PathOrder.precedes(written, entry.path) { throw NotStreamable() }
                     written = entry.path
                     count += 1
-                    guard case .file = header.kind else {
-                        try tar.append(entry)
-                        continue
+                    if let identity = item.linkIdentity {
+                        if let first = linked[identity] {
+                            entry.kind = .hardlink(target: first)
+                        } else {
+                            linked[identity] = entry.path
+                        }
                     }
-                    try tar.append(entry) { write in try reader.streamBody(expected: header.size, buffer: &buffer, write) }
-                    fileBytes += header.size
+                    if case let .file(_, size, _) = entry.kind {
+                        fileBytes += size
+                        if let body { return try tar.append(entry, body: body) }
+                    }
+                    try tar.append(entry)
                 }
-                // Fewer entries than the index lists: not the layer the index describes.
-                if seen < entries { throw NotStreamable() }
+                switch source {
+                case let .layer(blob, directory, entries):
+                    try Self.read(blob: blob, below: directory, entries: entries, add)
+                case let .context(context, directory, contextPath):
+                    try context.walk(directory, relative: "", contextPath: contextPath) { try add($0, body: nil) }
+                }
             }
             return Written(layer: layer, entries: count, fileBytes: fileBytes)
         } catch is NotStreamable {
             return nil
         }
+    }
+
+    /// Hands `add` each entry below `directory` in the layer `blob`, in the layer's order, with
+    /// a regular file's body to be read as it is written.
+    private static func read(blob: String, below directory: String, entries: Int,
+                             _ add: (CopyItem, Body?) throws -> Void) throws {
+        let reader = try TarReader(path: blob)
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        var buffer = [UInt8](repeating: 0, count: 256 << 10)
+        var seen = 0
+        var read: String?
+        while seen < entries, let header = try reader.next() {
+            guard header.path.hasPrefix(prefix), header.path != directory,
+                  Whiteout.deletedPath(header.path) == nil, Whiteout.opaqueDirectory(header.path) == nil else { continue }
+            // Strictly increasing source paths are distinct ones, so the index's count ends the read.
+            if let read, !PathOrder.precedes(read, header.path) { throw NotStreamable() }
+            read = header.path
+            seen += 1
+            let kind: CopyItem.Kind
+            switch header.kind {
+            case .file: kind = .file(body: "", size: header.size)
+            case .directory: kind = .directory
+            case let .symlink(target): kind = .symlink(target: target)
+            // A hard link becomes a file with its target's bytes, which have gone by: the general way copies it.
+            case .hardlink, .other: throw NotStreamable()
+            }
+            let item = CopyItem(relative: String(header.path.dropFirst(prefix.count)), kind: kind, mode: header.mode,
+                                uid: header.uid, gid: header.gid, mtime: header.mtime)
+            try add(item, header.kind == .file ? { write in try reader.streamBody(expected: header.size, buffer: &buffer, write) } : nil)
+        }
+        // Fewer entries than the index lists: not the layer the index describes.
+        if seen < entries { throw NotStreamable() }
     }
 
     private struct NotStreamable: Error {}

@@ -46,7 +46,7 @@ struct ViewSource {
         let name = path.split(separator: "/").last.map(String.init) ?? ""
         let blob = try await view.layers[layer].blobPath()
         return (CopyMatch(name: name, sourcePath: path, isDirectory: true, items: []),
-                StreamedCopy(blob: blob, directory: path, entries: entries))
+                StreamedCopy(source: .layer(blob: blob, directory: path, entries: entries)))
     }
 
     private func matchOne(_ source: String) async throws -> CopyMatch {
