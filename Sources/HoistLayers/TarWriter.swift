@@ -44,7 +44,8 @@ public enum TarWriter {
     }
 
     /// Adds entries to a tar being written, in the order they come: the one place an entry's
-    /// header and body are encoded. Only the metadata in the entry is written.
+    /// header and body are encoded. Only the metadata in the entry is written. Valid only inside
+    /// the `produce` call it is handed to (`LayerBuilder.write(into:compression:streaming:)`).
     public final class Appender {
         private let archive: OpaquePointer
         private let sink: Sink
