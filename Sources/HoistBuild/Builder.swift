@@ -210,7 +210,7 @@ public struct Builder: Sendable {
         }
 
         let sources = ImageSources(registry: registry, platform: platform, indexCache: indexCache, progress: progress, label: multiPlatform ? platform : nil,
-                                   storesUnpackedBlobs: options.outputsNeedBytes)
+                                   storesBaseBlobs: options.outputsNeedBytes)
         let plan = StagePlan(graph: graph, sources: sources,
                              context: try ContextSource(directory: options.contextDirectory, ignore: dockerIgnore(dockerfilePath)),
                              clock: BuildClock(epoch: options.sourceDateEpoch), cache: cache, platform: multiPlatform ? platform : nil)

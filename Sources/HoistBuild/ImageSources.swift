@@ -11,8 +11,9 @@ actor ImageSources {
     let platform: Platform
     let indexCache: LayerIndexCache
     /// The outputs will read the base layers' blobs (an archive, the local store, a root
-    /// filesystem): a layer unpacked as it downloads is stored on the way, not downloaded again.
-    nonisolated let storesUnpackedBlobs: Bool
+    /// filesystem): a layer read as it downloads (unpacked, or indexed) is stored on the way, not
+    /// downloaded again.
+    nonisolated let storesBaseBlobs: Bool
     let progress: BuildProgress?
     /// The platform progress names in a multi-platform build (`[linux/arm64 internal] …`).
     let label: Platform?
@@ -23,9 +24,9 @@ actor ImageSources {
 
     /// `indexCache`: the build's one cache of layer indexes, shared by its platforms.
     init(registry: RegistryClient, platform: Platform, indexCache: LayerIndexCache, progress: BuildProgress? = nil, label: Platform? = nil,
-         storesUnpackedBlobs: Bool = false) {
+         storesBaseBlobs: Bool = false) {
         self.registry = registry
-        self.storesUnpackedBlobs = storesUnpackedBlobs
+        self.storesBaseBlobs = storesBaseBlobs
         self.platform = platform
         self.indexCache = indexCache
         self.progress = progress
@@ -85,7 +86,7 @@ actor ImageSources {
     /// A view over `layers` that fetches a remote layer's blob only when a question needs it.
     /// `storeBlobs`: bodies will be read from these layers (a COPY --from or a rootfs export copies
     /// files out), so reading one for its index stores it on the way instead of downloading it
-    /// twice (once to a temp file, once to the store). `unpackInto`: a RUN will unpack these
+    /// twice; so do the outputs' needs (`storesBaseBlobs`). `unpackInto`: a RUN will unpack these
     /// layers, so a question about one unpacks it there and takes the index read on the way: the
     /// download is read once, and its blob stored only when the outputs need it.
     nonisolated func view(over layers: [LayerRef], storeBlobs: Bool = false, unpackInto snapshotter: Snapshotter? = nil) -> FilesystemView {
@@ -98,7 +99,8 @@ actor ImageSources {
                 if let snapshotter, let index = try await self.unpack(layer, into: snapshotter).index {
                     return .indexed(index)
                 }
-                return storeBlobs ? .file(path: try await layer.localPath(using: registry), temporary: false) : try await self.source(of: layer)
+                // Indexed as it downloads; the blob is in the store by the time the index is done.
+                return try await self.source(of: layer, storing: storeBlobs || self.storesBaseBlobs)
             })
         }, cache: indexCache)
     }
@@ -121,7 +123,7 @@ actor ImageSources {
     /// `layer`'s snapshot, unpacked from its download (or its blob) if it is not there yet; the
     /// index read on the way joins the build's index cache, so no question reads the layer again.
     nonisolated func unpack(_ layer: LayerRef, into snapshotter: Snapshotter) async throws -> Snapshotter.Unpacked {
-        let unpacked = try await snapshotter.snapshot(layer.diffID) { try await self.source(of: layer, storing: self.storesUnpackedBlobs) }
+        let unpacked = try await snapshotter.snapshot(layer.diffID) { try await self.source(of: layer, storing: self.storesBaseBlobs) }
         if let index = unpacked.index { await indexCache.insert(index, for: layer.descriptor.digest) }
         return unpacked
     }
