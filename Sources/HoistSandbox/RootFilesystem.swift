@@ -9,6 +9,8 @@ public final class RootFilesystem {
     public enum Kind: Sendable, Equatable { case overlay, copy }
 
     public let merged: String
+    /// The layers' snapshots, bottom first.
+    private let lowers: [String]
     /// Why overlayfs was not used, when it was tried and refused.
     public private(set) var overlayRefusal: String?
     private let upper: String
@@ -22,6 +24,7 @@ public final class RootFilesystem {
     public init(lowers: [String], scratch: String, preferred: Kind? = RootFilesystem.requested) throws {
         merged = scratch + "/merged"
         upper = scratch + "/upper"
+        self.lowers = lowers
         try FileManager.default.createDirectory(atPath: merged, withIntermediateDirectories: true)
         if preferred != .copy {
             do {
@@ -71,9 +74,44 @@ public final class RootFilesystem {
         SandboxRegistry.mounted(merged)
     }
 
-    /// What the command changed, as layer entries (`excluded` paths left out).
-    public func changes(excluded: Set<String>) throws -> [LayerEntry] {
-        try stamps?.entries(excluded: excluded) ?? UpperDiff.entries(of: upper, excluded: excluded)
+    /// What the command changed, as layer entries (`excluded` paths left out), and the
+    /// directories left out as unchanged (`unchangedDirectories`), deepest first.
+    public func changes(excluded: Set<String>) throws -> (entries: [LayerEntry], unchanged: [String]) {
+        let entries = try stamps?.entries(excluded: excluded) ?? UpperDiff.entries(of: upper, excluded: excluded)
+        let unchanged = unchangedDirectories(in: entries)
+        return (entries.filter { !unchanged.contains($0.path) }, PathOrder.sorted(Array(unchanged)) { $0 }.reversed())
+    }
+
+    /// Directories the diff lists only because something was made in them and taken out again
+    /// (the sandbox's /etc/hosts stub): they are in the layers below as directories with the same
+    /// permission bits, owner and file capabilities, and nothing under them is in the diff.
+    /// BuildKit's overlay differ leaves such a directory out (its `sameDirent` does not count a
+    /// directory's mtime), and includes a directory only as the parent of a change it records.
+    private func unchangedDirectories(in entries: [LayerEntry]) -> Set<String> {
+        var unchanged: Set<String> = []
+        var parentsOfKept: Set<String> = []
+        // Backwards in layer order, every directory's descendants come before it.
+        for entry in PathOrder.sorted(entries, by: \.path).reversed() {
+            if entry.kind == .directory, !parentsOfKept.contains(entry.path), let below = lowerEntry(entry.path), below.kind == .directory,
+               below.mode == entry.mode, below.uid == entry.uid, below.gid == entry.gid,
+               below.xattrs["security.capability"] == entry.xattrs["security.capability"] {
+                unchanged.insert(entry.path)
+                continue
+            }
+            if let slash = entry.path.lastIndex(of: "/") { parentsOfKept.insert(String(entry.path[..<slash])) }
+        }
+        return unchanged
+    }
+
+    /// What the topmost layer below holding `path` has there.
+    private func lowerEntry(_ path: String) -> LayerEntry? {
+        for lower in lowers.reversed() {
+            let full = lower + "/" + path
+            var st = stat()
+            guard Glibc.lstat(full, &st) == 0 else { continue }
+            return try? DiskEntry.entry(at: full, relative: path, st)
+        }
+        return nil
     }
 
     /// The upper directory, which is already the snapshot of the layer made from it (overlay only).

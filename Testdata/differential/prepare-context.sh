@@ -7,7 +7,7 @@ src=${1:?usage: prepare-context.sh CASE_DIR DEST}
 dest=${2:?usage: prepare-context.sh CASE_DIR DEST}
 rm -rf "$dest" && mkdir -p "$dest"
 cp -a "$src/." "$dest/"
-rm -f "$dest/flags" "$dest/differs"
+rm -f "$dest/flags" "$dest/differs" "$dest/layer-order"
 if [ -f "$dest/prepare.sh" ]; then
   (cd "$dest" && bash ./prepare.sh) && rm -f "$dest/prepare.sh"
 fi

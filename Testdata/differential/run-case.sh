@@ -31,8 +31,10 @@ case $builder in
 esac
 if "${build[@]}" >"$W/build.log" 2>&1; then
   skopeo copy -q --src-tls-verify=false "docker://$ref" "oci:$W/oci:latest"
+  order=()
+  [ -f "$HERE/cases/$name/layer-order" ] && order=(--layer-order)
   python3 "$HERE/summarize.py" "$W/oci" --alias "$(command -v busybox)=busybox-static" \
-    --replace "127.0.0.1:$SERVE_PORT=SERVER" > "$out"
+    --replace "127.0.0.1:$SERVE_PORT=SERVER" "${order[@]}" > "$out"
 else
   echo '{"refused": true}' > "$out"
   echo "run-case.sh: $builder refused $name:" >&2; tail -5 "$W/build.log" >&2

@@ -13,6 +13,9 @@ records path, type, mode (with setuid/setgid/sticky), uid, gid, size, sha256, li
 first path of a hard-link group and xattrs. Modification times are left out: they differ between
 any two builds that do not fix SOURCE_DATE_EPOCH.
 
+--layer-order adds, for each layer, the names of its entries in the order its tar lists them
+(the cases with a `layer-order` file): the order decides a layer's digest, so it must be BuildKit's.
+
 --alias replaces the content hash of files equal to FILE by NAME, so a golden result does not
 depend on the exact version of a host binary the fixtures copy in (busybox-static). --replace
 rewrites TEXT in history entries (the port of the loopback HTTP server a case downloads from).
@@ -154,7 +157,13 @@ def summarize_manifest(layout, manifest):
     for layer in manifest["layers"]:
         apply(tree, blob(layout, layer["digest"]), ALIASES)
     c = config.get("config") or {}
-    return {
+    order = {}
+    if LAYER_ORDER:
+        order["layer_order"] = []
+        for layer in manifest["layers"]:
+            with open_layer(blob(layout, layer["digest"])) as t:
+                order["layer_order"].append([clean(m.name) for m in t.getmembers()])
+    return {**order,
         "platform": f'{config.get("os")}/{config.get("architecture")}',
         "config": {k: c.get(k) for k in CONFIG_KEYS if c.get(k) not in (None, [], {}, "")},
         "history": [{"created_by": replaced(h.get("created_by", "")), "empty_layer": bool(h.get("empty_layer", False))}
@@ -170,9 +179,10 @@ def replaced(text):
     return text
 
 def main(argv):
-    global ALIASES
+    global ALIASES, LAYER_ORDER
     layout = argv[0]
     ALIASES = {}
+    LAYER_ORDER = "--layer-order" in argv
     for i, a in enumerate(argv):
         if a == "--replace":
             old, new = argv[i + 1].split("=", 1)

@@ -103,7 +103,8 @@ struct RunStep {
             let tail = outcome.tail.suffix(10).map { "  | " + $0 }.joined(separator: "\n")
             throw StageError.commandFailed(command: createdBy.replacingOccurrences(of: " # buildkit", with: ""), status: outcome.status, tail: tail)
         }
-        var entries = try rootfs.changes(excluded: created)
+        let changes = try rootfs.changes(excluded: created)
+        var entries = changes.entries
         if let epoch = clock.epoch {
             for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
         }
@@ -116,6 +117,8 @@ struct RunStep {
                 let full = upper + "/" + path
                 if unlink(full) != 0 { rmdir(full) }
             }
+            // A directory the layer leaves out as unchanged shows through from below again.
+            for path in changes.unchanged { rmdir(upper + "/" + path) }
             try? await snapshotter.adopt(upper, as: built.diffID)
         }
         return LayerRef(descriptor: built.descriptor, diffID: built.diffID, source: .store)
