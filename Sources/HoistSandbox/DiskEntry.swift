@@ -40,6 +40,16 @@ enum DiskEntry {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Whether the directory at `path` hides what lower layers hold in it: overlayfs's opaque
+    /// attribute, or (`markers`, in a snapshot whose filesystem could not hold that attribute)
+    /// the layer's own `.wh..wh..opq` kept inside it.
+    static func isOpaque(_ path: String, markers: Bool = false) -> Bool {
+        var value = [UInt8](repeating: 0, count: 4)
+        if lgetxattr(path, UserNamespace.opaqueAttribute, &value, value.count) == 1, value[0] == UInt8(ascii: "y") { return true }
+        var st = stat()
+        return markers && Glibc.lstat(path + "/" + Whiteout.opaque, &st) == 0
+    }
+
     /// `.wh.NAME` next to `relative`: the layer deletes that path.
     static func whiteout(_ relative: String, mtime: Int) -> LayerEntry {
         let path: String

@@ -75,26 +75,29 @@ public final class RootFilesystem {
     }
 
     /// What the command changed, as layer entries (`excluded` paths left out), and the
-    /// directories left out as unchanged (`unchangedDirectories`), deepest first.
+    /// directories left out because the command did not change them, deepest first.
     public func changes(excluded: Set<String>) throws -> (entries: [LayerEntry], unchanged: [String]) {
         let entries = try stamps?.entries(excluded: excluded) ?? UpperDiff.entries(of: upper, excluded: excluded)
-        let unchanged = unchangedDirectories(in: entries)
+        let unchanged = unchangedDirectories(in: entries, excluded: excluded)
         return (entries.filter { !unchanged.contains($0.path) }, PathOrder.sorted(Array(unchanged)) { $0 }.reversed())
     }
 
     /// Directories the diff lists only because something was made in them and taken out again
-    /// (the sandbox's /etc/hosts stub): they are in the layers below as directories with the same
-    /// permission bits, owner and file capabilities, and nothing under them is in the diff.
+    /// (the sandbox's /etc/hosts stub): the layers below showed a directory there with the same
+    /// permission bits, owner and file capabilities, and nothing under it is in the diff.
     /// BuildKit's overlay differ leaves such a directory out (its `sameDirent` does not count a
     /// directory's mtime), and includes a directory only as the parent of a change it records.
-    private func unchangedDirectories(in entries: [LayerEntry]) -> Set<String> {
+    /// With overlayfs the upper directory becomes the next snapshot, so a directory still holding
+    /// something the diff skips (a fifo, a socket) is kept: it could not be removed from there.
+    private func unchangedDirectories(in entries: [LayerEntry], excluded: Set<String>) -> Set<String> {
         var unchanged: Set<String> = []
         var parentsOfKept: Set<String> = []
         // Backwards in layer order, every directory's descendants come before it.
         for entry in PathOrder.sorted(entries, by: \.path).reversed() {
             if entry.kind == .directory, !parentsOfKept.contains(entry.path), let below = lowerEntry(entry.path), below.kind == .directory,
                below.mode == entry.mode, below.uid == entry.uid, below.gid == entry.gid,
-               below.xattrs["security.capability"] == entry.xattrs["security.capability"] {
+               below.xattrs["security.capability"] == entry.xattrs["security.capability"],
+               stamps != nil || holdsOnly(excluded.union(unchanged), in: entry.path) {
                 unchanged.insert(entry.path)
                 continue
             }
@@ -103,16 +106,39 @@ public final class RootFilesystem {
         return unchanged
     }
 
-    /// What the topmost layer below holding `path` has there.
+    /// Whether the upper directory's `path` holds nothing but `paths`.
+    private func holdsOnly(_ paths: Set<String>, in path: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: upper + "/" + path) else { return false }
+        return names.allSatisfy { paths.contains(path + "/" + $0) }
+    }
+
+    /// What the layers below showed at `path` before the command: the topmost snapshot that has
+    /// it, unless a snapshot above hides it (a whiteout of it or of a parent, as a 0:0 device or
+    /// a `.wh.` marker, a parent that is not a directory, or an opaque parent). Nil when hidden or
+    /// absent.
     private func lowerEntry(_ path: String) -> LayerEntry? {
+        let parts = path.split(separator: "/").map(String.init)
         for lower in lowers.reversed() {
-            let full = lower + "/" + path
-            var st = stat()
-            guard Glibc.lstat(full, &st) == 0 else { continue }
-            return try? DiskEntry.entry(at: full, relative: path, st)
+            var directory = lower
+            var hidesBelow = false
+            for (i, name) in parts.enumerated() {
+                var st = stat()
+                if Glibc.lstat(directory + "/" + Whiteout.prefix + name, &st) == 0 { return nil }
+                let full = directory + "/" + name
+                guard Glibc.lstat(full, &st) == 0 else {
+                    if hidesBelow { return nil }
+                    break
+                }
+                if st.st_mode & S_IFMT == S_IFCHR, st.st_rdev == 0 { return nil }
+                if i == parts.count - 1 { return try? DiskEntry.entry(at: full, relative: path, st) }
+                guard st.st_mode & S_IFMT == S_IFDIR else { return nil }
+                directory = full
+                if DiskEntry.isOpaque(directory, markers: true) { hidesBelow = true }
+            }
         }
         return nil
     }
+
 
     /// The upper directory, which is already the snapshot of the layer made from it (overlay only).
     public var reusableSnapshot: String? { stamps == nil ? upper : nil }

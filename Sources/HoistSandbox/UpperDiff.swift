@@ -1,4 +1,3 @@
-import CSystem
 import Foundation
 import HoistLayers
 
@@ -32,15 +31,9 @@ public enum UpperDiff {
             entries.append(entry)
             identities[rel] = FileIdentity(linked: st)
             if entry.kind == .directory {
-                if isOpaque(path) { entries.append(DiskEntry.opaque(rel, mtime: entry.mtime)) }
+                if DiskEntry.isOpaque(path) { entries.append(DiskEntry.opaque(rel, mtime: entry.mtime)) }
                 try walk(path, relative: rel, excluded: excluded, into: &entries, identities: &identities)
             }
         }
-    }
-
-    private static func isOpaque(_ path: String) -> Bool {
-        var value = [UInt8](repeating: 0, count: 4)
-        let n = lgetxattr(path, UserNamespace.opaqueAttribute, &value, value.count)
-        return n == 1 && value[0] == UInt8(ascii: "y")
     }
 }

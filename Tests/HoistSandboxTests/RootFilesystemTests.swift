@@ -76,4 +76,40 @@ import Testing
         #expect(Set(changes.entries.map(\.path)) == ["var", "usr", "usr/new"], "\(changes.entries.map(\.path))")
         #expect(changes.unchanged == ["etc"])
     }
+
+    /// A directory made again over one a layer deleted is new, whatever an older layer below held
+    /// at that path: the whiteout hides it (as a 0:0 device, or as a `.wh.` marker in a snapshot
+    /// that could not hold one), and so does an opaque parent.
+    @Test(arguments: [RootFilesystem.Kind.copy, .overlay])
+    func aDirectoryAnUpperLayerHidHoldsNothingBelowIt(_ kind: RootFilesystem.Kind) throws {
+        let dir = try TempDirectory("hoist-rootfs")
+        let old = try layer([("a", "dir", ""), ("a/b", "dir", ""), ("o", "dir", ""), ("o/p", "dir", "")], "old", in: dir)
+        let deleted = try layer([(".wh.a", "file", ""), ("o", "dir", ""), ("o/.wh..wh..opq", "file", "")], "deleted", in: dir)
+        // The same deletion kept as a marker file, as LayerExtractor keeps it where mknod is refused.
+        let marker = dir.path + "/snapshots/marker"
+        try FileManager.default.createDirectory(atPath: marker, withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: marker + "/.wh.a"))
+        // overlayfs reads no markers: a snapshot holds them only where the root filesystem is a copy.
+        let cases: [([String], Set<String>)] = [([old, deleted], ["a", "a/b", "o/p"])] + (kind == .copy ? [([old, marker], ["a", "a/b"])] : [])
+        for (lowers, made) in cases {
+            let rootfs = try RootFilesystem(lowers: lowers, scratch: dir.path + "/scratch-\(UUID())", preferred: kind)
+            defer { rootfs.unmount() }
+            for path in made { try FileManager.default.createDirectory(atPath: rootfs.merged + "/" + path, withIntermediateDirectories: true) }
+            let paths = Set(try rootfs.changes(excluded: []).entries.map(\.path))
+            #expect(paths.isSuperset(of: made), "\(lowers.last!): \(paths)")
+        }
+    }
+
+    /// With overlayfs the upper directory becomes the next snapshot: a directory there that still
+    /// holds what no layer keeps (a fifo) stays in the layer, so the layer and the snapshot agree.
+    @Test func anOverlayDirectoryHoldingAFifoIsKept() throws {
+        let dir = try TempDirectory("hoist-rootfs")
+        let base = try layer([("tmp", "dir", "")], "base", in: dir)
+        let rootfs = try RootFilesystem(lowers: [base], scratch: dir.path + "/scratch", preferred: .overlay)
+        defer { rootfs.unmount() }
+        #expect(mkfifo(rootfs.merged + "/tmp/f", 0o644) == 0)
+        let changes = try rootfs.changes(excluded: [])
+        #expect(changes.entries.map(\.path) == ["tmp"], "\(changes.entries.map(\.path))")
+        #expect(changes.unchanged.isEmpty)
+    }
 }
