@@ -43,8 +43,9 @@ extension StageExecutor {
         key.add("the layers below", state.layers.map(\.diffID.description))
         key.add("SOURCE_DATE_EPOCH", clock.epoch.map(String.init) ?? "")
         key.add("compression", "\(compression)")
-        // Layers written before entries came in BuildKit's depth-first order are not reused.
-        key.add("entry order", "depth-first")
+        // Layers written before entries came in BuildKit's depth-first order, or before a RUN layer
+        // left out the directories the command did not change, are not reused.
+        key.add("layer rules", "depth-first entry order; unchanged directories left out")
         return key
     }
 

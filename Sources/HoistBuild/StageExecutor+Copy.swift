@@ -153,8 +153,10 @@ extension StageExecutor {
             let written: StreamedCopy.Written?
             do {
                 written = try await limits.writingLayer { try stream.write(created: created, place: place, into: store, compression: compression) }
-            } catch let error as ContextError {
-                // What cannot be read in the context is said as the general way says it.
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // Reading the source and writing the layer are one pass: either failing is the COPY's.
                 throw StageError.copy(keyword: keyword, error)
             }
             if let written {
@@ -165,18 +167,17 @@ extension StageExecutor {
             do { matches = excluding(try await rematch()) } catch { throw StageError.copy(keyword: keyword, error) }
             return nil
         }
-        let written: StreamedCopy.Written
-        if let streamedWritten = try await streamedLayer() {
-            written = streamedWritten
+        let layer: BuiltLayer, count: Int, fileBytes: Int64
+        if let streamed = try await streamedLayer() {
+            (layer, count, fileBytes) = (streamed.layer, streamed.entries, streamed.fileBytes)
         } else {
             let entries = entries(for: matches)
-            let input = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size, _) = entry.kind { sum + size } else { sum } }
-            written = StreamedCopy.Written(layer: try await writeLayer(entries), entries: entries.count, fileBytes: input)
+            (layer, count) = (try await writeLayer(entries), entries.count)
+            fileBytes = entries.reduce(Int64(0)) { sum, entry in if case let .file(_, size, _) = entry.kind { sum + size } else { sum } }
         }
-        let layer = written.layer
         let seconds = (ContinuousClock.now - started) / .seconds(1)
-        log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(written.entries) entries; "
-            + "\(written.fileBytes) bytes of files in \(String(format: "%.3f", seconds)) s)")
+        log("  line \(location.line): layer \(layer.descriptor.digest.encoded.prefix(12)) (\(layer.descriptor.size) bytes, \(count) entries; "
+            + "\(fileBytes) bytes of files in \(String(format: "%.3f", seconds)) s)")
         let made = LayerRef(descriptor: layer.descriptor, diffID: layer.diffID, source: .store)
         if let key { await cache.record(key, step: step.id, layer: made) }
         return (made, text)

@@ -182,22 +182,22 @@ public actor FilesystemView {
         return PathOrder.sorted(decided.values.compactMap { $0 }, by: \.header.path)
     }
 
-    /// The one layer that alone holds everything `walk(directory)` returns, and how many entries
-    /// that is: then the subtree can be read straight from that layer's tar, in one pass, with
-    /// nothing held per file. Nil when another layer adds to it, or hides part of it, or nothing
-    /// is below `directory` (an already resolved path). Reads the layers `walk` would read.
-    public func soleLayer(below directory: String) async throws -> (layer: Int, entries: Int)? {
+    /// The one layer that alone holds everything `walk(directory)` returns, and its index: then
+    /// the subtree can be read straight from that layer's tar, in one pass, with nothing held per
+    /// file. Nil when another layer adds to it, or hides part of it, or nothing is below
+    /// `directory` (an already resolved path). Reads the layers `walk` would read.
+    public func soleLayer(below directory: String) async throws -> (layer: Int, index: LayerIndex)? {
         let dir = TarHeader.normalize(directory)
         let prefix = dir.isEmpty ? "" : dir + "/"
-        var sole: (layer: Int, entries: Int)?
+        var sole: (layer: Int, index: LayerIndex)?
         for i in layers.indices.reversed() {
             let idx = try await index(i)
-            let count = idx.entries.keys.reduce(0) { $1.hasPrefix(prefix) && $1 != dir ? $0 + 1 : $0 }
+            let holds = idx.entries.keys.contains { $0.hasPrefix(prefix) && $0 != dir }
             // A whiteout or an opaque directory below `dir` hides part of a lower layer: merging is `walk`'s.
             let marks = idx.whiteouts.contains { $0.hasPrefix(prefix) } || idx.opaqueDirectories.contains { $0.hasPrefix(prefix) }
-            if count > 0 || marks {
+            if holds || marks {
                 guard sole == nil, !marks else { return nil }
-                sole = (i, count)
+                sole = (i, idx)
             }
             if idx.opaqueDirectories.contains(dir) || idx.hides(dir) || (idx.entries[dir].map { !$0.isDirectory } ?? false) { break }
         }

@@ -29,13 +29,15 @@ import Testing
                             "data/link", "data/sub", "data/sub/big.bin", "data/sub/deep", "data/sub/deep/file", "data0", "data0/x", "zzz", "zzz/last"]
 
     /// An OCI layout with one single-layer image per tag, its tar's members in the order given.
-    static func layout(_ images: [String: [String]], extra: String = "") throws -> TempDirectory {
+    /// `then` runs in the tree after each tar is made, with `$TAR` naming it (to append to it).
+    static func layout(_ images: [String: [String]], extra: String = "", then: String = "") throws -> TempDirectory {
         let dir = try TempDirectory("hoist-streamed")
         try Shell.check(["sh", "-c", "mkdir -p '\(dir.path)/tree' && cd '\(dir.path)/tree' && \(tree)\n\(extra)"])
         try Shell.check(["umoci", "init", "--layout", dir.path + "/layout"])
         for (tag, members) in images {
             let tar = "\(dir.path)/\(tag).tar"
             try Shell.check(["tar", "--no-recursion", "--numeric-owner", "-C", dir.path + "/tree", "-cf", tar] + members)
+            if !then.isEmpty { try Shell.check(["sh", "-c", "cd '\(dir.path)/tree' && TAR='\(tar)' && \(then)"]) }
             try Shell.check(["umoci", "new", "--image", "\(dir.path)/layout:\(tag)"])
             try Shell.check(["umoci", "config", "--image", "\(dir.path)/layout:\(tag)", "--no-history", "--os", "linux", "--architecture", "amd64"])
             try Shell.check(["umoci", "raw", "add-layer", "--image", "\(dir.path)/layout:\(tag)", tar])
@@ -80,10 +82,21 @@ import Testing
         let members = Self.walkOrder.filter { $0.hasPrefix("data") && !$0.hasPrefix("data0") } + ["data/hard"]
         let layout = try Self.layout(["walk": members], extra: "ln data/foo0 data/hard")
         let (_, log, listing) = try await Self.build("FROM scratch\nCOPY --from=src /data /dst/\n", tag: "walk", layout: layout)
-        #expect(log.contains("copied the general way"), "\(log.all)")
+        #expect(!log.contains("streamed as it was read"), "the index lists the link, so nothing is streamed: \(log.all)")
         let hard = try #require(listing.split(separator: "\n").first { $0.hasSuffix(" dst/hard") }, "\(listing)")
         #expect(hard.hasPrefix("-rw-r--r--"), "a regular file, not a link: \(hard)")
         #expect(hard.contains(" 2 "), "foo0's 2 bytes: \(hard)")
+    }
+
+    /// A tar may list a path again after others; its index keeps the last header. The stream
+    /// would stop before reaching it, so the first one, which differs, sends the COPY the general way.
+    @Test func aPathTheLayerListsTwiceIsCopiedTheGeneralWayWithItsLastHeader() async throws {
+        let members = Self.walkOrder.filter { $0.hasPrefix("data") && !$0.hasPrefix("data0") } + ["zzz"]
+        let layout = try Self.layout(["twice": members], then: "chmod 0640 data/foo0 && tar --no-recursion --numeric-owner -rf \"$TAR\" data/foo0")
+        let (_, log, listing) = try await Self.build("FROM scratch\nCOPY --from=src /data /dst/\n", tag: "twice", layout: layout)
+        #expect(log.contains("copied the general way"), "\(log.all)")
+        let foo0 = try #require(listing.split(separator: "\n").first { $0.hasSuffix(" dst/foo0") }, "\(listing)")
+        #expect(foo0.hasPrefix("-rw-r-----"), "the header listed last: \(foo0)")
     }
 
     /// ADD of a directory is copied the general way (ADD may unpack archives), COPY streams it:

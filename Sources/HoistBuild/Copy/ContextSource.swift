@@ -42,7 +42,7 @@ struct ContextSource {
     private func expandGlobs(_ parts: [String]) throws -> [[String]] {
         var results: [[String]] = [[]]
         for part in parts {
-            guard part.contains(where: { "*?[".contains($0) }) else {
+            guard CopyMatch.isWildcard(part) else {
                 results = results.map { $0 + [part] }
                 continue
             }
@@ -71,7 +71,7 @@ struct ContextSource {
     /// to stream them into the new layer instead, walked as the layer is written (`StreamedCopy`).
     /// Nil for anything else: `match` it then. Throws what `match` throws for a bad source.
     func streamed(_ source: String) throws -> (match: CopyMatch, stream: StreamedCopy)? {
-        guard !source.contains(where: { "*?[".contains($0) }) else { return nil }
+        guard !CopyMatch.isWildcard(source) else { return nil }
         let (match, directory) = try resolve(try components(source), original: source)
         guard let directory else { return nil }
         return (match, StreamedCopy(source: .context(self, directory: directory, contextPath: match.sourcePath)))
@@ -101,7 +101,8 @@ struct ContextSource {
 
     /// Hands `visit` everything below `dir`, depth first with each directory's names in byte
     /// order: `PathOrder`, the order a layer lists them in. `contextPath` is `dir` relative to the
-    /// context, for `.dockerignore`. Throws `ContextError` for what cannot be read or copied.
+    /// context, for `.dockerignore`. Throws `ContextError` for an entry that cannot be read or
+    /// copied, the file system's error for a directory that cannot be listed, and what `visit` throws.
     func walk(_ dir: String, relative: String, contextPath: String, visit: (CopyItem) throws -> Void) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted { PathOrder.precedes($0, $1) }
         for name in names {

@@ -27,6 +27,12 @@ struct CopyItem: Sendable {
 
 /// A COPY source after matching: its base name and what it contains.
 struct CopyMatch: Sendable {
+    /// Whether a source word (or one component of it) holds a wildcard (`*`, `?`, `[`), which
+    /// matches names in its directory instead of naming one.
+    static func isWildcard(_ word: some StringProtocol) -> Bool {
+        word.contains { "*?[".contains($0) }
+    }
+
     var name: String
     /// The source's path below its root (`a/b/c.txt`), which `--parents` keeps under the destination.
     var sourcePath: String = ""

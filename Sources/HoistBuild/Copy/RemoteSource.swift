@@ -98,7 +98,7 @@ enum RemoteSource {
         if !keepGitDir { try FileManager.default.removeItem(atPath: directory + "/.git") }
         let context = try ContextSource(directory: directory)
         // The subdir is a path, not a pattern: one with wildcard characters is refused rather than matched.
-        guard !reference.subdir.contains(where: { "*?[".contains($0) }),
+        guard !CopyMatch.isWildcard(reference.subdir),
               var match = try context.match(reference.subdir.isEmpty ? "." : reference.subdir).first, match.isDirectory else {
             throw RemoteSourceError.git(url, "subdir", "\(reference.subdir) is not a directory of the repository")
         }

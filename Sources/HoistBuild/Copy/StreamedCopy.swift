@@ -10,14 +10,16 @@ import HoistLayers
 /// - a directory of the build context, walked depth first with names in byte order.
 ///
 /// The entries must come in `PathOrder`, as the walk gives them and as layers Hoist and BuildKit
-/// write list them (the new layer needs that order). When they do not, or a layer's hard link or
-/// device is met, `write` stops, stores nothing and returns nil, and the COPY is made the general
-/// way (`ViewSource.match`, `ContextSource.match`).
+/// write list them (the new layer needs that order), and a layer's entries must be the ones its
+/// index holds (a path the tar lists twice is the index's last one). When they are not, `write`
+/// stops, stores nothing and returns nil, and the COPY is made the general way
+/// (`ViewSource.match`, `ContextSource.match`). A layer holding a hard link or a device below the
+/// directory is sent that way before anything is read (`ViewSource.streamed`).
 struct StreamedCopy: Sendable {
     enum Source: Sendable {
-        /// The layer's blob in the store, the resolved directory in its image ("" is the root), and
-        /// how many entries the layer's index lists below it: reading stops after the last.
-        case layer(blob: String, directory: String, entries: Int)
+        /// The layer's blob in the store, the resolved directory in its image ("" is the root), the
+        /// layer's index, and how many entries it lists below the directory: reading stops after the last.
+        case layer(blob: String, directory: String, index: LayerIndex, entries: Int)
         /// The directory's real path, and its path relative to the context (for `.dockerignore`).
         case context(ContextSource, directory: String, contextPath: String)
     }
@@ -71,8 +73,8 @@ struct StreamedCopy: Sendable {
                     try tar.append(entry)
                 }
                 switch source {
-                case let .layer(blob, directory, entries):
-                    try Self.read(blob: blob, below: directory, entries: entries, add)
+                case let .layer(blob, directory, index, entries):
+                    try Self.read(blob: blob, below: directory, index: index, entries: entries, add)
                 case let .context(context, directory, contextPath):
                     try context.walk(directory, relative: "", contextPath: contextPath) { try add($0, body: nil) }
                 }
@@ -85,7 +87,7 @@ struct StreamedCopy: Sendable {
 
     /// Hands `add` each entry below `directory` in the layer `blob`, in the layer's order, with
     /// a regular file's body to be read as it is written.
-    private static func read(blob: String, below directory: String, entries: Int,
+    private static func read(blob: String, below directory: String, index: LayerIndex, entries: Int,
                              _ add: (CopyItem, Body?) throws -> Void) throws {
         let reader = try TarReader(path: blob)
         let prefix = directory.isEmpty ? "" : directory + "/"
@@ -95,8 +97,10 @@ struct StreamedCopy: Sendable {
         while seen < entries, let header = try reader.next() {
             guard header.path.hasPrefix(prefix), header.path != directory,
                   Whiteout.deletedPath(header.path) == nil, Whiteout.opaqueDirectory(header.path) == nil else { continue }
-            // Strictly increasing source paths are distinct ones, so the index's count ends the read.
+            // Strictly increasing source paths are distinct ones, so the index's count ends the read;
+            // a path listed again later would have replaced this header in the index.
             if let read, !PathOrder.precedes(read, header.path) { throw NotStreamable() }
+            guard index.entries[header.path] == header else { throw NotStreamable() }
             read = header.path
             seen += 1
             let kind: CopyItem.Kind
@@ -104,8 +108,7 @@ struct StreamedCopy: Sendable {
             case .file: kind = .file(body: "", size: header.size)
             case .directory: kind = .directory
             case let .symlink(target): kind = .symlink(target: target)
-            // A hard link becomes a file with its target's bytes, which have gone by: the general way copies it.
-            case .hardlink, .other: throw NotStreamable()
+            case .hardlink, .other: throw NotStreamable()  // the index said none was there
             }
             let item = CopyItem(relative: String(header.path.dropFirst(prefix.count)), kind: kind, mode: header.mode,
                                 uid: header.uid, gid: header.gid, mtime: header.mtime)

@@ -12,11 +12,11 @@ struct ViewSource {
     private var pack: FilesystemView.BodyStaging { .pack(file: staging + "/bodies.pack") }
 
     func match(_ source: String) async throws -> [CopyMatch] {
-        guard source.contains(where: { "*?[".contains($0) }) else { return [try await matchOne(source)] }
+        guard CopyMatch.isWildcard(source) else { return [try await matchOne(source)] }
         // Wildcards: each component with * ? [ ] is matched against the names in its directory.
         var candidates = [""]
         for part in source.split(separator: "/").map(String.init) where part != "." {
-            guard part.contains(where: { "*?[".contains($0) }) else {
+            guard CopyMatch.isWildcard(part) else {
                 candidates = candidates.map { $0.isEmpty ? part : $0 + "/" + part }
                 continue
             }
@@ -41,12 +41,21 @@ struct ViewSource {
     /// without items, and how to stream them into the new layer instead (`StreamedCopy`). Nil for
     /// anything else (a wildcard, a file, a directory several layers make): `match` it then.
     func streamed(_ source: String) async throws -> (match: CopyMatch, stream: StreamedCopy)? {
-        guard !source.contains(where: { "*?[".contains($0) }), let (path, found) = try await view.resolve(source), found.header.isDirectory,
-              let (layer, entries) = try await view.soleLayer(below: path) else { return nil }
+        guard !CopyMatch.isWildcard(source), let (path, found) = try await view.resolve(source), found.header.isDirectory,
+              let (layer, index) = try await view.soleLayer(below: path) else { return nil }
+        // A hard link becomes a file with its target's bytes, which a stream has passed by; a device
+        // is refused: both go the general way, told by the index before anything is read.
+        let prefix = path.isEmpty ? "" : path + "/"
+        var entries = 0
+        for (key, header) in index.entries where key.hasPrefix(prefix) && key != path {
+            if case .hardlink = header.kind { return nil }
+            if header.kind == .other { return nil }
+            entries += 1
+        }
         let name = path.split(separator: "/").last.map(String.init) ?? ""
         let blob = try await view.layers[layer].blobPath()
         return (CopyMatch(name: name, sourcePath: path, isDirectory: true, items: []),
-                StreamedCopy(source: .layer(blob: blob, directory: path, entries: entries)))
+                StreamedCopy(source: .layer(blob: blob, directory: path, index: index, entries: entries)))
     }
 
     private func matchOne(_ source: String) async throws -> CopyMatch {
