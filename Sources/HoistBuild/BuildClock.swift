@@ -1,4 +1,5 @@
 import Foundation
+import HoistLayers
 
 /// The time stamped into `created` and history: SOURCE_DATE_EPOCH when given, else now.
 struct BuildClock: Sendable {
@@ -18,4 +19,13 @@ struct BuildClock: Sendable {
 
     /// mtime for directories a COPY creates: fixed, so layer digests do not depend on when the build ran.
     var createdDirectoryTime: Int { epoch ?? 0 }
+
+    /// `entry` with its mtime (seconds) clamped to SOURCE_DATE_EPOCH when given, so a layer does
+    /// not depend on when its files were touched; as it is otherwise.
+    func clamped(_ entry: LayerEntry) -> LayerEntry {
+        guard let epoch, entry.mtime > epoch else { return entry }
+        var clamped = entry
+        clamped.mtime = epoch
+        return clamped
+    }
 }

@@ -125,16 +125,10 @@ extension StageExecutor {
             }
         }
         matches = excluding(matches)
-        let epoch = clock.epoch
         func entries(for matches: [CopyMatch]) -> [LayerEntry] {
             // Nothing matched (only wildcards, each matching nothing): BuildKit's copy returns before it makes the destination.
-            var entries = matches.isEmpty ? []
-                : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: parents)
-            if let epoch {
-                // SOURCE_DATE_EPOCH clamps every mtime, so the layer does not depend on when files were touched.
-                for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
-            }
-            return entries
+            matches.isEmpty ? []
+                : destination.entries(for: matches, owner: owner, mode: mode, createdTime: clock.createdDirectoryTime, parents: parents).map(clock.clamped)
         }
         let started = ContinuousClock.now
         /// The streamed layer, or nil with `matches` made the general way when the source cannot be streamed.
@@ -142,11 +136,9 @@ extension StageExecutor {
             guard let (stream, rematch) = streamed, let match = matches.first else { return nil }
             // `matches` holds the directory without its items: its entries are the directories the COPY makes.
             let created = entries(for: matches)
-            let place: @Sendable (CopyItem) -> LayerEntry? = { [destination, owner, mode] item in
+            let place: @Sendable (CopyItem) -> LayerEntry? = { [destination, owner, mode, clock] item in
                 if let excluded, excluded.excludes(item.relative) { return nil }
-                var entry = destination.entry(for: item, at: destination.path(of: item.relative, in: match, parents: parents), owner: owner, mode: mode)
-                if let epoch { entry.mtime = min(entry.mtime, epoch) }
-                return entry
+                return clock.clamped(destination.entry(for: item, at: destination.path(of: item.relative, in: match, parents: parents), owner: owner, mode: mode))
             }
             let store = store, compression = compression
             let source = from.map { "--from=\($0) /\(match.sourcePath)" } ?? match.sourcePath

@@ -52,8 +52,13 @@ public actor LayerIndexCache {
         let source = try await source()
         if case let .indexed(index) = source { return index }  // persisted by `insert`
         let index = try await source.read(layer: digest.description) { try LayerIndex(reading: $0) }
-        if let file { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
+        persist(index, for: digest)
         return index
+    }
+
+    /// Writes `index` where it persists, when this cache persists.
+    private func persist(_ index: LayerIndex, for digest: Digest) {
+        if let file = file(for: digest) { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
     }
 
     /// Keeps `index`, read by someone who had the layer's bytes anyway (a snapshot's unpacking),
@@ -61,7 +66,7 @@ public actor LayerIndexCache {
     public func insert(_ index: LayerIndex, for digest: Digest) {
         guard indexes[digest] == nil else { return }
         indexes[digest] = index
-        if let file = file(for: digest) { CacheFile.write(Data(LayerIndexFile.encode(index)), to: file) }
+        persist(index, for: digest)
     }
 
     /// Offers indexes from a build cache (`fetch` gives a `LayerIndexFile`'s bytes); one already

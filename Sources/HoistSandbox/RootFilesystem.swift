@@ -92,8 +92,10 @@ public final class RootFilesystem {
     private func unchangedDirectories(in entries: [LayerEntry], excluded: Set<String>) -> Set<String> {
         var unchanged: Set<String> = []
         var parentsOfKept: Set<String> = []
-        // Backwards in layer order, every directory's descendants come before it.
-        for entry in PathOrder.sorted(entries, by: \.path).reversed() {
+        // Deepest first, so every directory's descendants are decided before it (no sort of the
+        // whole diff: the layer writer sorts it once).
+        let byDepth = Dictionary(grouping: entries) { entry in entry.path.utf8.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 } }
+        for entry in byDepth.keys.sorted(by: >).flatMap({ byDepth[$0]! }) {
             if entry.kind == .directory, !parentsOfKept.contains(entry.path), let below = lowerEntry(entry.path), below.kind == .directory,
                below.mode == entry.mode, below.uid == entry.uid, below.gid == entry.gid,
                below.xattrs["security.capability"] == entry.xattrs["security.capability"],

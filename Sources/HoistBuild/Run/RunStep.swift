@@ -104,10 +104,7 @@ struct RunStep {
             throw StageError.commandFailed(command: createdBy.replacingOccurrences(of: " # buildkit", with: ""), status: outcome.status, tail: tail)
         }
         let changes = try rootfs.changes(excluded: created)
-        var entries = changes.entries
-        if let epoch = clock.epoch {
-            for i in entries.indices { entries[i].mtime = min(entries[i].mtime, epoch) }
-        }
+        let entries = changes.entries.map(clock.clamped)
         let built = try await limits.writeLayer(entries, into: store, compression: compression)
         log("  line \(location.line): RUN took \(String(format: "%.3f", seconds)) s; layer \(built.descriptor.digest.encoded.prefix(12)) (\(entries.count) entries)")
         // Without the files the sandbox provided, the upper directory is this layer's snapshot
