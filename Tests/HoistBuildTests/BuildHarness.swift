@@ -47,6 +47,16 @@ struct BuildHarness {
         try await Builder(options: try options(edit)).run()
     }
 
+    /// Builds into an OCI archive, whose base is busybox's one layer: that layer is downloaded
+    /// exactly once, and kept in the store for the archive.
+    func expectAnArchiveDownloadsBusyboxOnceAndStoresIt(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let sizes = try remoteLayerSizes("library/busybox:latest")
+        let layer = try #require(sizes.keys.first, sourceLocation: sourceLocation)
+        let result = try await build { $0.outputs = [.ociArchive(dest: root.path + "/out.tar")] }
+        #expect(result.stats.downloaded[layer] == sizes[layer], "once: \(result.stats.downloaded)", sourceLocation: sourceLocation)
+        #expect(FileManager.default.fileExists(atPath: root.path + "/blobs/\(layer.algorithm)/\(layer.encoded)"), sourceLocation: sourceLocation)
+    }
+
     /// A repository and tag in `registry` (default: the fixture registry) that no other test uses.
     func uniqueTag(in registry: TestRegistry? = nil) throws -> Reference {
         try Reference(parsing: "\((registry ?? self.registry).host)/demo/app\(UInt32.random(in: 0...UInt32.max)):1")

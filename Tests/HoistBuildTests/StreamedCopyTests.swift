@@ -115,7 +115,7 @@ import Testing
             try Shell.check(["sh", "-c", "cd '\(h.context.path)' && \(Self.tree)\nln data/foo0 data/hard; echo i > data/ignored\n"
                 + "find data -exec touch -h -d @1700000000 {} +"])
             let log = LogLines()
-            let options = try h.options {
+            let options = h.options {
                 $0.outputs = [.ociArchive(dest: h.root.path + "/out.tar")]
                 $0.sourceDateEpoch = epoch
             }
